@@ -1,0 +1,51 @@
+# Two commands matter: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=participation:create_app $(BIN)/flask
+VENDOR := static/vendor
+
+.PHONY: install run test lint translations-update translations-compile bench clean
+
+install: $(VENV)/.installed node_modules/.installed $(VENDOR)/.copied translations-compile
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.copied: node_modules/.installed
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	touch $@
+
+translations-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+# Extract strings and merge them into every catalog (developers run this after changing text).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project=participation .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check participation tests bench
+
+test: install lint
+	$(BIN)/pytest tests/test_translations.py -q
+	$(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance

@@ -1,0 +1,95 @@
+"""participation: an e-participation platform for cities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from participation.access_table import ROUTE_ACCESS
+from participation.core import access, errors, locale, security
+from participation.core.sanitize import render_markdown
+from participation.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from participation.settings import PROJECT_ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(settings.flask_config())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives here
+    app.extensions["settings"] = settings
+    app.extensions["route_access"] = ROUTE_ACCESS
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    security.init_security(app)
+    errors.init_error_pages(app)
+    _init_templates(app)
+    app.before_request(access.enforce_access)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001 - any failure means the database is not usable
+            database = "unavailable"
+        status = 200 if database == "ok" else 503
+        return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from participation.core import database
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=locale.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from participation.accounts.views import bp as accounts_bp
+    from participation.pages.views import bp as pages_bp
+
+    for blueprint in (pages_bp, accounts_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from participation.accounts.cli import users_cli
+    from participation.core.cli import mail_cli
+    from participation.seed import seed_cli
+
+    for group in (users_cli, mail_cli, seed_cli):
+        app.cli.add_command(group)
+
+
+def _init_templates(app: Flask) -> None:
+    from participation.core.access import ROLE_LABELS
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        current_locale=locale.current_locale,
+        text_direction=locale.text_direction,
+        available_locales=locale.LOCALES,
+        role_labels=ROLE_LABELS,
+    )
+    app.jinja_env.filters["markdown"] = render_markdown

@@ -1,0 +1,1 @@
+"""Accounts: residents, roles, sign-up and sign-in, settings, data export and deletion."""

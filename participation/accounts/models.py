@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.core.access import Role
+from participation.core.models import TimestampMixin, utcnow
+from participation.extensions import db
+
+
+def new_login_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class NotificationMail(StrEnum):
+    IMMEDIATELY = "immediately"
+    DAILY = "daily"
+    NEVER = "never"
+
+
+NOTIFICATION_MAIL_LABELS = {
+    NotificationMail.IMMEDIATELY: _l("Immediately, one mail per event"),
+    NotificationMail.DAILY: _l("Once a day, as a digest"),
+    NotificationMail.NEVER: _l("Never, only on this website"),
+}
+
+
+class User(TimestampMixin, db.Model):
+    """An account. After deletion the row stays so public contributions keep an author,
+    but everything that identifies the person is erased."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.RESIDENT.value, index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    notification_mail: Mapped[str] = mapped_column(String(20), default=NotificationMail.IMMEDIATELY.value)
+    email_confirmed_at: Mapped[datetime | None]
+    terms_accepted_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    # Flask-Login keeps this, not the id, in the session: rotating it signs out everywhere.
+    login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
+
+    role_changes: Mapped[list[RoleChange]] = relationship(
+        back_populates="user", foreign_keys="RoleChange.user_id", order_by="RoleChange.id"
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.login_token
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def public_name(self) -> str:
+        return str(_l("deleted user")) if self.is_deleted else (self.display_name or "")
+
+    def has_role(self, *roles: Role) -> bool:
+        return Role(self.role) in roles
+
+    @classmethod
+    def by_email(cls, email: str):
+        return select(cls).where(cls.email == normalise_email(email))
+
+    @classmethod
+    def by_login_token(cls, token: str):
+        return select(cls).where(cls.login_token == token, cls.deleted_at.is_(None))
+
+
+class RoleChange(db.Model):
+    """Audit record of every role change: who changed whose role, when, from what to what."""
+
+    __tablename__ = "role_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    old_role: Mapped[str] = mapped_column(String(20))
+    new_role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="role_changes")
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
+
+    @classmethod
+    def newest_first(cls):
+        return select(cls).order_by(cls.id.desc())
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()

@@ -1,0 +1,160 @@
+"""Everything that changes accounts. Services flush; the view commits once."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from participation.accounts import tokens
+from participation.accounts.models import RoleChange, User, new_login_token, normalise_email
+from participation.accounts.passwords import hash_password, needs_rehash, verify_password
+from participation.core import personal_data
+from participation.core.access import Role
+from participation.core.locale import DEFAULT_LOCALE
+from participation.core.mail import send_mail
+from participation.core.models import utcnow
+from participation.extensions import db
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class LastAdmin(Exception):
+    pass
+
+
+def register(display_name: str, email: str, password: str, locale: str | None,
+             confirmed: bool = False) -> User:
+    """Create an account; unless it is `confirmed` already, mail a confirmation link."""
+    email = normalise_email(email)
+    if db.session.scalar(User.by_email(email)) is not None:
+        raise EmailTaken(email)
+    user = User(
+        display_name=display_name.strip(),
+        email=email,
+        password_hash=hash_password(password),
+        locale=locale,
+        terms_accepted_at=utcnow(),
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:  # someone registered the address a moment ago
+        raise EmailTaken(email) from error
+    if not confirmed:
+        send_confirmation(user)
+    return user
+
+
+def _mail_user(user: User, subject: str, template: str, **context) -> None:
+    with force_locale(user.locale or DEFAULT_LOCALE):
+        send_mail(user.email, _(subject), render_template(template, user=user, **context))
+
+
+def send_confirmation(user: User) -> None:
+    link = url_for("accounts.confirm_email", token=tokens.confirmation_token(user), _external=True)
+    _mail_user(user, "Please confirm your email address", "accounts/mail/confirm.txt", link=link)
+
+
+def confirm_email(user: User) -> None:
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; takes equally long for unknown addresses."""
+    user = db.session.scalar(User.by_email(email))
+    if user is None or user.is_deleted:
+        verify_password(None, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    user = db.session.scalar(User.by_email(email))
+    if user is None or user.is_deleted:
+        return
+    link = url_for("accounts.reset_password", token=tokens.reset_token(user), _external=True)
+    _mail_user(user, "Reset your password", "accounts/mail/reset.txt", link=link)
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.login_token = new_login_token()  # signs out every other session
+
+
+def update_settings(user: User, display_name: str, locale: str | None, notification_mail: str) -> None:
+    user.display_name = display_name.strip()
+    user.locale = locale or None
+    user.notification_mail = notification_mail
+
+
+def change_role(user: User, new_role: Role, changed_by: User) -> bool:
+    """Give `user` a new role and record it; returns False when nothing changed."""
+    if user.role == new_role.value:
+        return False
+    if user.role == Role.ADMIN.value and _admin_count() <= 1:
+        raise LastAdmin()
+    db.session.add(RoleChange(user=user, changed_by=changed_by, old_role=user.role, new_role=new_role.value))
+    user.role = new_role.value
+    return True
+
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN.value, User.deleted_at.is_(None))
+    )
+
+
+def export_data(user: User) -> dict:
+    return {"exported_at": utcnow().isoformat(), **personal_data.export_sections(user)}
+
+
+def delete_account(user: User) -> None:
+    """Erase personal data everywhere; the row stays as the "deleted user" of contributions."""
+    if user.role == Role.ADMIN.value and _admin_count() <= 1:
+        raise LastAdmin()
+    personal_data.erase_everywhere(user)
+    user.email = None
+    user.display_name = None
+    user.password_hash = None
+    user.locale = None
+    user.email_confirmed_at = None
+    user.terms_accepted_at = None
+    user.notification_mail = "never"
+    user.role = Role.RESIDENT.value
+    user.deleted_at = utcnow()
+    user.login_token = new_login_token()
+
+
+def _export_account(user: User) -> dict:
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "language": user.locale,
+        "notification_mail": user.notification_mail,
+        "created_at": iso(user.created_at),
+        "email_confirmed_at": iso(user.email_confirmed_at),
+        "terms_accepted_at": iso(user.terms_accepted_at),
+        "role_changes": [
+            {"at": iso(change.created_at), "old_role": change.old_role, "new_role": change.new_role}
+            for change in user.role_changes
+        ],
+    }
+
+
+personal_data.register_exporter("account", _export_account)

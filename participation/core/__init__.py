@@ -1,0 +1,1 @@
+"""The shared kernel: imported by every feature, imports none of them."""

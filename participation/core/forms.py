@@ -1,0 +1,36 @@
+"""Shared form pieces: translated validator messages and common fields."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email, Length
+
+REQUIRED = _l("Please fill in this field.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def max_length(limit: int):
+    return Length(max=limit, message=_l("Please use at most %(max)d characters.", max=limit))
+
+
+def email_field(label=None):
+    return EmailField(
+        label or _l("Email address"),
+        validators=[required(), Email(message=_l("Please enter a valid email address, like name@example.org.")),
+                    max_length(320)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button: it carries the CSRF token and nothing else."""
+
+
+def show_form(template: str, form, **context):
+    """The form page; after a failed submission it comes back filled in, with status 422."""
+    body = render_template(template, form=form, **context)
+    return (body, 422) if form.is_submitted() else body

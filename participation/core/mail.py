@@ -1,0 +1,117 @@
+"""All outgoing mail goes through `send_mail`.
+
+Without MAIL_SERVER every message is written as an .eml file to MAIL_OUTBOX_DIR as soon as
+the request's transaction commits. With MAIL_SERVER the message is queued in the database
+in the same transaction, and `flask mail send` delivers the queue over SMTP: a request
+never waits for a mail server, and a rolled-back request sends nothing.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import Text, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from participation.core.models import utcnow
+from participation.core.settings_access import current_settings
+from participation.extensions import db
+
+_PENDING_KEY = "participation_mail_after_commit"
+MAX_ATTEMPTS = 5
+
+
+class OutgoingMail(db.Model):
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(db.String(320))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None):
+    settings = current_settings()
+    message = EmailMessage()
+    message["From"] = settings.mail_default_sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="participation.invalid")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    return message
+
+
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    message = build_message(to, subject, body, headers)
+    if current_settings().mail_server:
+        db.session.add(OutgoingMail(recipient=to, message=message.as_string()))
+    else:
+        outbox = Path(current_settings().mail_outbox_dir)
+        db.session.info.setdefault(_PENDING_KEY, []).append((outbox, message))
+
+
+@event.listens_for(Session, "after_commit")
+def _write_outbox_files(session: Session) -> None:
+    for outbox, message in session.info.pop(_PENDING_KEY, []):
+        outbox.mkdir(parents=True, exist_ok=True)
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+        (outbox / name).write_bytes(bytes(message))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_outbox_files(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def deliver_queue(limit: int = 100) -> int:
+    """Send queued messages over SMTP; returns how many went out."""
+    settings = current_settings()
+    query = (
+        select(OutgoingMail)
+        .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+        .order_by(OutgoingMail.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    batch = db.session.scalars(query).all()
+    if not batch:
+        return 0
+    sent = 0
+    smtp = smtplib.SMTP(settings.mail_server, settings.mail_port, timeout=30)
+    try:
+        if settings.mail_use_tls:
+            smtp.starttls()
+        if settings.mail_username:
+            smtp.login(settings.mail_username, settings.mail_password or "")
+        for mail in batch:
+            mail.attempts += 1
+            try:
+                smtp.sendmail(_sender_address(settings.mail_default_sender), [mail.recipient],
+                              mail.message.encode())
+            except smtplib.SMTPException as error:
+                mail.last_error = str(error)
+                current_app.logger.warning("mail %s not sent: %s", mail.id, error)
+            else:
+                mail.sent_at = utcnow()
+                sent += 1
+    finally:
+        smtp.quit()
+        db.session.commit()
+    return sent
+
+
+def _sender_address(sender: str) -> str:
+    return sender.rsplit("<", 1)[-1].rstrip(">").strip()

@@ -1,0 +1,7 @@
+from flask import current_app
+
+from participation.settings import Settings
+
+
+def current_settings() -> Settings:
+    return current_app.extensions["settings"]

@@ -1,0 +1,1 @@
+"""Home page, legal pages, accessibility statement with feedback, Leichte Sprache."""

@@ -1,0 +1,55 @@
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from participation.accounts.models import User
+from participation.core import personal_data
+from participation.core.access import Role
+from participation.core.locale import DEFAULT_LOCALE
+from participation.core.mail import send_mail
+from participation.core.settings_access import current_settings
+from participation.extensions import db
+from participation.pages.models import AccessibilityFeedback
+
+
+def submit_feedback(message: str, page_url: str | None, reply_email: str | None, user) -> AccessibilityFeedback:
+    """Store accessibility feedback and mail it to whoever answers it."""
+    feedback = AccessibilityFeedback(
+        message=message.strip(),
+        page_url=(page_url or "").strip() or None,
+        reply_email=(reply_email or "").strip() or None,
+        user_id=user.id if getattr(user, "is_authenticated", False) else None,
+    )
+    db.session.add(feedback)
+    db.session.flush()
+    link = url_for("pages.feedback_list", _external=True)
+    for address, locale in _feedback_recipients():
+        with force_locale(locale or DEFAULT_LOCALE):
+            send_mail(address, _("Accessibility feedback"),
+                      render_template("pages/mail/feedback.txt", feedback=feedback, link=link))
+    return feedback
+
+
+def _feedback_recipients() -> list[tuple[str, str | None]]:
+    configured = current_settings().feedback_email
+    if configured:
+        return [(configured, None)]
+    staff = select(User.email, User.locale).where(
+        User.role.in_([Role.STAFF.value, Role.ADMIN.value]), User.deleted_at.is_(None), User.email.is_not(None)
+    )
+    return [(row.email, row.locale) for row in db.session.execute(staff)]
+
+
+def _export_feedback(user) -> list[dict]:
+    rows = db.session.scalars(select(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
+    return [{"at": row.created_at.isoformat(), "message": row.message, "page_url": row.page_url,
+             "reply_email": row.reply_email} for row in rows]
+
+
+def _erase_feedback(user) -> None:
+    db.session.execute(delete(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
+
+
+personal_data.register_exporter("accessibility_feedback", _export_feedback)
+personal_data.register_eraser(_erase_feedback)

@@ -1,0 +1,75 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.core.errors import rerenders_on_csrf_error
+from participation.core.forms import show_form
+from participation.core.locale import LOCALE_COOKIE, LOCALES
+from participation.core.navigation import safe_next
+from participation.core.pagination import paginate
+from participation.extensions import db, limiter
+from participation.pages import services
+from participation.pages.forms import FeedbackForm
+from participation.pages.models import AccessibilityFeedback
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home():
+    return render_template("pages/home.html")
+
+
+@bp.get("/impressum")
+def imprint():
+    return render_template("pages/imprint.html")
+
+
+@bp.get("/datenschutz")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/nutzungsbedingungen")
+def terms():
+    return render_template("pages/terms.html")
+
+
+@bp.get("/leichte-sprache")
+def easy_language():
+    return render_template("pages/easy_language.html")
+
+
+@bp.route("/barrierefreiheit", methods=["GET", "POST"])
+@limiter.limit("5 per 10 minutes", methods=["POST"])
+@rerenders_on_csrf_error
+def accessibility():
+    form = FeedbackForm()
+    if request.method == "GET" and not form.page_url.data:
+        form.page_url.data = request.args.get("page", "")[:500]
+    if form.validate_on_submit():
+        services.submit_feedback(form.message.data, form.page_url.data, form.reply_email.data, current_user)
+        db.session.commit()
+        flash(_("Thank you. Your feedback has reached the city's accessibility team."), "success")
+        return redirect(url_for("pages.accessibility"))
+    return show_form("pages/accessibility.html", form)
+
+
+@bp.get("/staff/feedback")
+def feedback_list():
+    page = paginate(AccessibilityFeedback.newest_first(), per_page=20)
+    return render_template("pages/feedback_list.html", page=page)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """The language switcher: a plain link that remembers the choice and reloads the page."""
+    target = safe_next()
+    response = redirect(target)
+    if code in LOCALES:
+        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    return response

@@ -1,0 +1,108 @@
+"""Every setting the platform reads, with its type, default and environment variable.
+
+One frozen dataclass: the app factory turns it into Flask config, tests build their own
+instance instead of patching the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # "development", "testing" or "production" (PARTICIPATION_ENV)
+    env: str = "development"
+    secret_key: str | None = None
+    database_url: str = field(default_factory=lambda: f"sqlite:///{INSTANCE_DIR / 'participation.db'}")
+    redis_url: str | None = None
+    base_url: str = "http://127.0.0.1:5000"
+    mail_server: str | None = None
+    mail_port: int = 25
+    mail_username: str | None = None
+    mail_password: str | None = None
+    mail_use_tls: bool = False
+    mail_default_sender: str = "Beteiligung Leipzig <beteiligung@example.org>"
+    mail_outbox_dir: str = str(INSTANCE_DIR / "mail")
+    # address that receives accessibility feedback; empty means: every staff and admin account
+    feedback_email: str | None = None
+    ratelimit_enabled: bool = True
+    max_content_length: int = 16 * 1024 * 1024
+    # how many reverse proxies set X-Forwarded-* in front of the app (0: trust none)
+    trusted_proxies: int = 0
+    email_token_max_age: int = 48 * 3600
+    reset_token_max_age: int = 2 * 3600
+
+    ENV_NAMES = {
+        "env": "PARTICIPATION_ENV",
+    }
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = cls.ENV_NAMES.get(f.name, f.name.upper())
+            if name not in environ or environ[name] == "":
+                continue
+            raw = environ[name]
+            kind = f.type if isinstance(f.type, str) else f.type.__name__
+            if kind.startswith("bool"):
+                values[f.name] = _bool(raw)
+            elif kind.startswith("int"):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def testing(self) -> bool:
+        return self.env == "testing"
+
+    def flask_config(self) -> dict[str, object]:
+        if self.production and not self.secret_key:
+            raise RuntimeError("SECRET_KEY must be set when PARTICIPATION_ENV=production")
+        return {
+            "SECRET_KEY": self.secret_key or "dev-only-not-secret",
+            "TESTING": self.testing,
+            "SQLALCHEMY_DATABASE_URI": _normalise_db_url(self.database_url),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.production,
+            "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: long forms must not expire
+            "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "BABEL_DEFAULT_LOCALE": "de",
+            "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+            "PREFERRED_URL_SCHEME": "https" if self.production else "http",
+        }
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style postgres:// URLs and bare postgresql:// should use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
