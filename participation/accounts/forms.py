@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from participation.accounts.models import NOTIFICATION_MAIL_LABELS
 from participation.core.access import ROLE_LABELS
-from participation.core.forms import email_field, max_length, required
+from participation.core.forms import choices, email_field, max_length, required
 from participation.core.locale import LOCALES
 
 MIN_PASSWORD_LENGTH = 12
@@ -35,7 +35,9 @@ def display_name_field():
 
 
 def language_choices():
-    return [("", _l("Language of my browser"))] + list(LOCALES.items())
+    # Each language's name is written in that language, so mark it for screen readers.
+    return choices([("", _l("Language of my browser")), *LOCALES.items()],
+                   {code: {"lang": code} for code in LOCALES})
 
 
 class SignupForm(FlaskForm):
@@ -74,7 +76,7 @@ class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=language_choices, validate_choice=True)
     notification_mail = RadioField(
         _l("Mail about notifications"),
-        choices=list(NOTIFICATION_MAIL_LABELS.items()),
+        choices=choices(NOTIFICATION_MAIL_LABELS.items()),
         validators=[required()],
     )
 
@@ -89,4 +91,4 @@ class DeleteAccountForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))

@@ -3,7 +3,7 @@
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField
+from wtforms import EmailField, SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 REQUIRED = _l("Please fill in this field.")
@@ -34,3 +34,10 @@ def show_form(template: str, form, **context):
     """The form page; after a failed submission it comes back filled in, with status 422."""
     body = render_template(template, form=form, **context)
     return (body, 422) if form.is_submitted() else body
+
+
+def choices(pairs, option_attributes=None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; `option_attributes` maps a value to HTML attributes."""
+    option_attributes = option_attributes or {}
+    return [SelectChoice(str(value), label, render_kw=option_attributes.get(value))
+            for value, label in pairs]
