@@ -40,9 +40,12 @@ run: install
 lint: install
 	$(BIN)/ruff check participation tests bench
 
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (browser tests bring their own server).
 test: install lint
-	$(BIN)/pytest tests/test_translations.py -q
-	$(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_translations.py
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py --ignore=tests/browser; fi
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -52,8 +52,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from participation.accounts import passwords
     from participation.core import database
 
+    settings: Settings = app.extensions["settings"]
+    passwords.configure(settings.argon2_time_cost, settings.argon2_memory_cost)
     db.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine)

@@ -39,6 +39,9 @@ class Settings:
     max_content_length: int = 16 * 1024 * 1024
     # how many reverse proxies set X-Forwarded-* in front of the app (0: trust none)
     trusted_proxies: int = 0
+    # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
     email_token_max_age: int = 48 * 3600
     reset_token_max_age: int = 2 * 3600
 

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from participation import create_app
 from participation.accounts import services as account_services
@@ -38,6 +40,8 @@ def settings(tmp_path_factory) -> Settings:
         database_url=database_url,
         mail_outbox_dir=str(base / "mail"),
         base_url="http://localhost",
+        argon2_time_cost=1,  # hashing at production cost would dominate the suite's run time
+        argon2_memory_cost=8192,
     )
 
 
@@ -65,7 +69,9 @@ def db_session(app) -> Iterator:
         connection = db.engine.connect()
     transaction = connection.begin()
     original = db.session
-    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    # A plain Session: Flask-SQLAlchemy's own would ignore `bind` and pick the engine again.
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+                                scopefunc=_app_ctx_id)
     limiter.reset()
     try:
         yield db.session

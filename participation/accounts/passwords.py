@@ -5,7 +5,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 # Verified against when the address is unknown, so sign-in takes as long either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing-only")
+_dummy_hash = _hasher.hash("not-a-real-password-used-for-timing-only")
+
+
+def configure(time_cost: int, memory_cost: int) -> None:
+    """Set the cost (the test suite lowers it; production keeps argon2's recommended values)."""
+    global _hasher, _dummy_hash
+    if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_cost):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    _dummy_hash = _hasher.hash("not-a-real-password-used-for-timing-only")
 
 
 def hash_password(password: str) -> str:
@@ -14,7 +23,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

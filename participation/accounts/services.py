@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -52,14 +52,15 @@ def register(display_name: str, email: str, password: str, locale: str | None,
     return user
 
 
-def _mail_user(user: User, subject: str, template: str, **context) -> None:
+def _mail_user(user: User, subject, template: str, **context) -> None:
+    """Mail `user` in their own language; `subject` is a lazy string resolved in it."""
     with force_locale(user.locale or DEFAULT_LOCALE):
-        send_mail(user.email, _(subject), render_template(template, user=user, **context))
+        send_mail(user.email, str(subject), render_template(template, user=user, **context))
 
 
 def send_confirmation(user: User) -> None:
     link = url_for("accounts.confirm_email", token=tokens.confirmation_token(user), _external=True)
-    _mail_user(user, "Please confirm your email address", "accounts/mail/confirm.txt", link=link)
+    _mail_user(user, _l("Please confirm your email address"), "accounts/mail/confirm.txt", link=link)
 
 
 def confirm_email(user: User) -> None:
@@ -85,7 +86,7 @@ def request_password_reset(email: str) -> None:
     if user is None or user.is_deleted:
         return
     link = url_for("accounts.reset_password", token=tokens.reset_token(user), _external=True)
-    _mail_user(user, "Reset your password", "accounts/mail/reset.txt", link=link)
+    _mail_user(user, _l("Reset your password"), "accounts/mail/reset.txt", link=link)
 
 
 def set_password(user: User, password: str) -> None:

@@ -170,7 +170,7 @@ def change_password():
         return show_form("accounts/change_password.html", form)
     services.set_password(current_user, form.new_password.data)
     db.session.commit()
-    login_user(current_user)  # keep this session; the new token signed out all others
+    login_user(current_user._get_current_object())  # keep this session; the new token signed out all others
     flash(_("Your new password is saved. You were signed out on all other devices."), "success")
     return redirect(url_for("accounts.account"))
 

@@ -59,6 +59,7 @@ def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None =
         db.session.add(OutgoingMail(recipient=to, message=message.as_string()))
     else:
         outbox = Path(current_settings().mail_outbox_dir)
+        db.session.connection()  # be inside a transaction, so its commit or rollback decides
         db.session.info.setdefault(_PENDING_KEY, []).append((outbox, message))
 
 
@@ -70,9 +71,11 @@ def _write_outbox_files(session: Session) -> None:
         (outbox / name).write_bytes(bytes(message))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_outbox_files(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_outbox_files(session: Session, previous_transaction) -> None:
+    # A rolled-back SAVEPOINT inside the request keeps what the request may still commit.
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
 
 
 def deliver_queue(limit: int = 100) -> int:

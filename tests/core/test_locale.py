@@ -1,0 +1,52 @@
+import pytest
+
+from tests.conftest import login
+
+
+def html_tag(response) -> str:
+    page = response.get_data(as_text=True)
+    return page[page.index("<html"):page.index(">", page.index("<html")) + 1]
+
+
+def test_german_is_the_default(client):
+    assert html_tag(client.get("/")) == '<html lang="de" dir="ltr">'
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("en-GB,en;q=0.9", '<html lang="en" dir="ltr">'),
+    ("uk", '<html lang="uk" dir="ltr">'),
+    ("ar-EG,ar;q=0.8", '<html lang="ar" dir="rtl">'),
+    ("fr", '<html lang="de" dir="ltr">'),
+])
+def test_browser_language_is_used(client, header, expected):
+    assert html_tag(client.get("/", headers={"Accept-Language": header})) == expected
+
+
+def test_explicit_choice_beats_the_browser(client):
+    response = client.get("/language/uk?next=/impressum", headers={"Accept-Language": "en"})
+    assert response.status_code == 302 and response.headers["Location"] == "/impressum"
+    assert html_tag(client.get("/", headers={"Accept-Language": "en"})) == '<html lang="uk" dir="ltr">'
+
+
+def test_user_setting_beats_the_cookie(client, user_factory):
+    login(client, user_factory(locale="ar"))
+    client.set_cookie("locale", "en")
+    assert html_tag(client.get("/")) == '<html lang="ar" dir="rtl">'
+
+
+def test_switching_language_while_signed_in_updates_the_setting(client, user_factory):
+    login(client, user_factory(locale="ar"))
+    client.get("/language/en?next=/")
+    assert html_tag(client.get("/")) == '<html lang="en" dir="ltr">'
+
+
+def test_unknown_language_and_foreign_next_are_ignored(client):
+    response = client.get("/language/xx?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
+    assert html_tag(client.get("/")) == '<html lang="de" dir="ltr">'
+
+
+def test_switcher_links_mark_each_language(client):
+    page = client.get("/impressum").get_data(as_text=True)
+    assert 'href="/language/ar?next=/impressum" lang="ar" hreflang="ar"' in page
+    assert 'lang="de" hreflang="de" aria-current="true"' in page

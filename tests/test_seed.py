@@ -1,0 +1,30 @@
+import dataclasses
+
+from sqlalchemy import func, select
+
+from participation import create_app
+from participation.accounts.models import User
+from participation.accounts.services import authenticate
+from participation.extensions import db
+
+
+def test_demo_seed_creates_one_account_per_role_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed", "demo"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["seed", "demo"])
+    assert second.exit_code == 0
+    with app.test_request_context():
+        roles = {email: db.session.scalar(User.by_email(email)).role
+                 for email in ("resident@example.org", "moderator@example.org", "staff@example.org",
+                               "admin@example.org")}
+        assert roles == {"resident@example.org": "resident", "moderator@example.org": "moderator",
+                         "staff@example.org": "staff", "admin@example.org": "admin"}
+        assert authenticate("staff@example.org", "leipzig-demo-2026") is not None
+        assert db.session.scalar(select(func.count()).select_from(User)) == 4
+
+
+def test_demo_seed_is_refused_in_production(settings):
+    app = create_app(dataclasses.replace(settings, env="production", secret_key="x" * 32))
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code != 0 and "production" in result.output
