@@ -25,7 +25,7 @@ $(VENDOR)/.copied: node_modules/.installed
 	touch $@
 
 translations-compile: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations > /dev/null
 
 # Extract strings and merge them into every catalog (developers run this after changing text).
 translations-update: $(VENV)/.installed
