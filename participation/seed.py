@@ -36,8 +36,9 @@ def seed_users(seeds_dir: Path = SEEDS_DIR) -> int:
     for entry in data["users"]:
         if db.session.scalar(select(User).where(User.email == entry["email"])) is not None:
             continue
-        user = services.register(entry["display_name"], entry["email"], data["demo_password"], locale=None,
-                                  confirmed=True)
+        user = services.register(
+            entry["display_name"], entry["email"], data["demo_password"], locale=None, confirmed=True
+        )
         services.change_role(user, Role(entry["role"]), changed_by=None)
         created += 1
     return created

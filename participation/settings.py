@@ -105,7 +105,7 @@ class Settings:
 def _normalise_db_url(url: str) -> str:
     # Heroku-style postgres:// URLs and bare postgresql:// should use psycopg 3.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url

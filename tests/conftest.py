@@ -70,8 +70,9 @@ def db_session(app) -> Iterator:
     transaction = connection.begin()
     original = db.session
     # A plain Session: Flask-SQLAlchemy's own would ignore `bind` and pick the engine again.
-    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-                                scopefunc=_app_ctx_id)
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+    )
     limiter.reset()
     try:
         yield db.session
@@ -124,12 +125,22 @@ class Outbox:
         return match.group(0)
 
 
-def make_user(*, role: str | Role = Role.RESIDENT, confirmed: bool = True, email_address: str | None = None,
-              name: str | None = None, password: str = PASSWORD, locale: str | None = None) -> User:
+def make_user(
+    *,
+    role: str | Role = Role.RESIDENT,
+    confirmed: bool = True,
+    email_address: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    locale: str | None = None,
+) -> User:
     number = next(_counter)
     user = account_services.register(
-        name or f"Testperson {number}", email_address or f"person{number}@example.org", password,
-        locale=locale, confirmed=confirmed,
+        name or f"Testperson {number}",
+        email_address or f"person{number}@example.org",
+        password,
+        locale=locale,
+        confirmed=confirmed,
     )
     if Role(role) is not Role.RESIDENT:
         account_services.change_role(user, Role(role), changed_by=None)

@@ -15,11 +15,21 @@ def test_demo_seed_creates_one_account_per_role_and_is_idempotent(app):
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0
     with app.test_request_context():
-        roles = {email: db.session.scalar(User.by_email(email)).role
-                 for email in ("resident@example.org", "moderator@example.org", "staff@example.org",
-                               "admin@example.org")}
-        assert roles == {"resident@example.org": "resident", "moderator@example.org": "moderator",
-                         "staff@example.org": "staff", "admin@example.org": "admin"}
+        roles = {
+            email: db.session.scalar(User.by_email(email)).role
+            for email in (
+                "resident@example.org",
+                "moderator@example.org",
+                "staff@example.org",
+                "admin@example.org",
+            )
+        }
+        assert roles == {
+            "resident@example.org": "resident",
+            "moderator@example.org": "moderator",
+            "staff@example.org": "staff",
+            "admin@example.org": "admin",
+        }
         assert authenticate("staff@example.org", "leipzig-demo-2026") is not None
         assert db.session.scalar(select(func.count()).select_from(User)) == 4
 

@@ -64,6 +64,9 @@ def test_placeholders_survive_translation(locale):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) <= set(PLACEHOLDER.findall(source)) | {"%(num)d"}, (
-                locale, source, string)
+                locale,
+                source,
+                string,
+            )
             if isinstance(message.id, str):
                 assert set(PLACEHOLDER.findall(string)) == set(PLACEHOLDER.findall(source)), (locale, source)

@@ -45,13 +45,16 @@ def admin_change_role(user_id: int):
     try:
         changed = services.change_role(user, Role(form.role.data), changed_by=current_user)
     except services.LastAdmin:
-        flash(_("This is the last administrator. Give another account the administrator role first."),
-              "error")
+        flash(
+            _("This is the last administrator. Give another account the administrator role first."), "error"
+        )
         return redirect(url_for("accounts.admin_users"))
     db.session.commit()
     if changed:
-        flash(_("%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[Role(user.role)]),
-              "success")
+        flash(
+            _("%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[Role(user.role)]),
+            "success",
+        )
     return redirect_next("accounts.admin_users")
 
 

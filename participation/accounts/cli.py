@@ -15,15 +15,17 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.RESIDENT.value)
 @click.option("--name", "display_name", help="Display name (default: the part before @).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when not given.")
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given."
+)
 def create_user(email: str, role: str, display_name: str | None, password: str) -> None:
     """Create a confirmed account with the given role."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
     try:
-        user = services.register(display_name or email.split("@")[0], email, password, locale=None,
-                                  confirmed=True)
+        user = services.register(
+            display_name or email.split("@")[0], email, password, locale=None, confirmed=True
+        )
     except services.EmailTaken as error:
         raise click.ClickException(f"An account for {email} exists already.") from error
     if role != Role.RESIDENT.value:

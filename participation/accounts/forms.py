@@ -16,11 +16,16 @@ def new_password_field(label):
         label,
         validators=[
             required(),
-            Length(min=MIN_PASSWORD_LENGTH, max=256,
-                   message=_l("Your password needs at least %(min)d characters.", min=MIN_PASSWORD_LENGTH)),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=_l("Your password needs at least %(min)d characters.", min=MIN_PASSWORD_LENGTH),
+            ),
         ],
-        description=_l("At least %(min)d characters. A sentence of several words is easy to remember.",
-                       min=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "At least %(min)d characters. A sentence of several words is easy to remember.",
+            min=MIN_PASSWORD_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
     )
 
@@ -36,8 +41,9 @@ def display_name_field():
 
 def language_choices():
     # Each language's name is written in that language, so mark it for screen readers.
-    return choices([("", _l("Language of my browser")), *LOCALES.items()],
-                   {code: {"lang": code} for code in LOCALES})
+    return choices(
+        [("", _l("Language of my browser")), *LOCALES.items()], {code: {"lang": code} for code in LOCALES}
+    )
 
 
 class SignupForm(FlaskForm):
@@ -52,8 +58,11 @@ class SignupForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(_l("Password"), validators=[required(), max_length(256)],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), max_length(256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
@@ -66,8 +75,11 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[required(), max_length(256)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[required(), max_length(256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password = new_password_field(_l("New password"))
 
 
@@ -82,8 +94,11 @@ class SettingsForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[required(), max_length(256)],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("Your password"),
+        validators=[required(), max_length(256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     confirm = BooleanField(
         _l("I understand that my account and personal data will be erased and this cannot be undone."),
         validators=[DataRequired(message=_l("Please tick the box to confirm."))],

@@ -27,8 +27,9 @@ class LastAdmin(Exception):
     pass
 
 
-def register(display_name: str, email: str, password: str, locale: str | None,
-             confirmed: bool = False) -> User:
+def register(
+    display_name: str, email: str, password: str, locale: str | None, confirmed: bool = False
+) -> User:
     """Create an account; unless it is `confirmed` already, mail a confirmation link."""
     email = normalise_email(email)
     if db.session.scalar(User.by_email(email)) is not None:

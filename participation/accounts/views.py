@@ -41,16 +41,26 @@ def signup():
     if not form.validate_on_submit():
         return show_form("accounts/signup.html", form)
     try:
-        user = services.register(form.display_name.data, form.email.data, form.password.data,
-                                 locale=current_locale())
+        user = services.register(
+            form.display_name.data, form.email.data, form.password.data, locale=current_locale()
+        )
     except services.EmailTaken:
-        form.email.errors.append(_("An account with this email address already exists. "
-                                   "Sign in, or reset your password if you forgot it."))
+        form.email.errors.append(
+            _(
+                "An account with this email address already exists. "
+                "Sign in, or reset your password if you forgot it."
+            )
+        )
         return show_form("accounts/signup.html", form)
     db.session.commit()
     login_user(user)
-    flash(_("Welcome! We have sent a link to %(email)s. Please open it to confirm your address.",
-            email=user.email), "success")
+    flash(
+        _(
+            "Welcome! We have sent a link to %(email)s. Please open it to confirm your address.",
+            email=user.email,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.account"))
 
 
@@ -112,8 +122,14 @@ def forgot_password():
         return show_form("accounts/forgot_password.html", form)
     services.request_password_reset(form.email.data)
     db.session.commit()
-    flash(_("If an account exists for %(email)s, we have sent it a link to choose a new password. "
-            "The link is valid for two hours.", email=form.email.data), "success")
+    flash(
+        _(
+            "If an account exists for %(email)s, we have sent it a link to choose a new password. "
+            "The link is valid for two hours.",
+            email=form.email.data,
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.login"))
 
 
@@ -141,8 +157,9 @@ def reset_password(token: str):
 def account():
     form = SettingsForm(obj=None if request.method == "POST" else _settings_data(current_user))
     if form.validate_on_submit():
-        services.update_settings(current_user, form.display_name.data, form.locale.data,
-                                 form.notification_mail.data)
+        services.update_settings(
+            current_user, form.display_name.data, form.locale.data, form.notification_mail.data
+        )
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.account"))
@@ -183,11 +200,15 @@ def export_data():
 
     payload = json.dumps(services.export_data(current_user), ensure_ascii=False, indent=2)
     filename = f"participation-data-{utcnow():%Y-%m-%d}.json"
-    return payload, 200, {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    }
+    return (
+        payload,
+        200,
+        {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -204,8 +225,9 @@ def delete_account():
         services.delete_account(current_user)
     except services.LastAdmin:
         db.session.rollback()
-        flash(_("You are the last administrator. Give another account the administrator role first."),
-              "error")
+        flash(
+            _("You are the last administrator. Give another account the administrator role first."), "error"
+        )
         return redirect(url_for("accounts.account"))
     db.session.commit()
     logout_user()

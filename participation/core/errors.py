@@ -16,9 +16,15 @@ ERROR_TEXTS = {
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("There is no page at this address. It may have moved or been removed.")),
     405: (_l("Not allowed"), _l("This address cannot be used in this way.")),
-    413: (_l("Upload too large"), _l("What you sent is larger than we accept. Please choose a smaller file.")),
+    413: (
+        _l("Upload too large"),
+        _l("What you sent is larger than we accept. Please choose a smaller file."),
+    ),
     429: (_l("Too many attempts"), _l("You have tried this too often in a short time.")),
-    500: (_l("Something went wrong"), _l("An error occurred on our side. We have been notified. Please try again later.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side. We have been notified. Please try again later."),
+    ),
 }
 
 

@@ -20,8 +20,11 @@ def max_length(limit: int):
 def email_field(label=None):
     return EmailField(
         label or _l("Email address"),
-        validators=[required(), Email(message=_l("Please enter a valid email address, like name@example.org.")),
-                    max_length(320)],
+        validators=[
+            required(),
+            Email(message=_l("Please enter a valid email address, like name@example.org.")),
+            max_length(320),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -39,5 +42,4 @@ def show_form(template: str, form, **context):
 def choices(pairs, option_attributes=None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices; `option_attributes` maps a value to HTML attributes."""
     option_attributes = option_attributes or {}
-    return [SelectChoice(str(value), label, render_kw=option_attributes.get(value))
-            for value, label in pairs]
+    return [SelectChoice(str(value), label, render_kw=option_attributes.get(value)) for value, label in pairs]

@@ -102,8 +102,9 @@ def deliver_queue(limit: int = 100) -> int:
         for mail in batch:
             mail.attempts += 1
             try:
-                smtp.sendmail(_sender_address(settings.mail_default_sender), [mail.recipient],
-                              mail.message.encode())
+                smtp.sendmail(
+                    _sender_address(settings.mail_default_sender), [mail.recipient], mail.message.encode()
+                )
             except smtplib.SMTPException as error:
                 mail.last_error = str(error)
                 current_app.logger.warning("mail %s not sent: %s", mail.id, error)

@@ -9,15 +9,23 @@ from participation.core.forms import max_length, required
 class FeedbackForm(FlaskForm):
     message = TextAreaField(
         _l("What did not work for you?"),
-        validators=[required(), Length(min=10, max=5000,
-                                       message=_l("Please write between 10 and 5,000 characters."))],
+        validators=[
+            required(),
+            Length(min=10, max=5000, message=_l("Please write between 10 and 5,000 characters.")),
+        ],
         description=_l("Describe the barrier: which page, what you wanted to do, what happened."),
     )
-    page_url = StringField(_l("Address of the page (optional)"), validators=[Optional(), max_length(500)],
-                           render_kw={"inputmode": "url"})
+    page_url = StringField(
+        _l("Address of the page (optional)"),
+        validators=[Optional(), max_length(500)],
+        render_kw={"inputmode": "url"},
+    )
     reply_email = EmailField(
         _l("Your email address for our answer (optional)"),
-        validators=[Optional(), Email(message=_l("Please enter a valid email address, like name@example.org.")),
-                    max_length(320)],
+        validators=[
+            Optional(),
+            Email(message=_l("Please enter a valid email address, like name@example.org.")),
+            max_length(320),
+        ],
         render_kw={"autocomplete": "email"},
     )

@@ -13,7 +13,9 @@ from participation.extensions import db
 from participation.pages.models import AccessibilityFeedback
 
 
-def submit_feedback(message: str, page_url: str | None, reply_email: str | None, user) -> AccessibilityFeedback:
+def submit_feedback(
+    message: str, page_url: str | None, reply_email: str | None, user
+) -> AccessibilityFeedback:
     """Store accessibility feedback and mail it to whoever answers it."""
     feedback = AccessibilityFeedback(
         message=message.strip(),
@@ -26,8 +28,11 @@ def submit_feedback(message: str, page_url: str | None, reply_email: str | None,
     link = url_for("pages.feedback_list", _external=True)
     for address, locale in _feedback_recipients():
         with force_locale(locale or DEFAULT_LOCALE):
-            send_mail(address, _("Accessibility feedback"),
-                      render_template("pages/mail/feedback.txt", feedback=feedback, link=link))
+            send_mail(
+                address,
+                _("Accessibility feedback"),
+                render_template("pages/mail/feedback.txt", feedback=feedback, link=link),
+            )
     return feedback
 
 
@@ -36,15 +41,24 @@ def _feedback_recipients() -> list[tuple[str, str | None]]:
     if configured:
         return [(configured, None)]
     staff = select(User.email, User.locale).where(
-        User.role.in_([Role.STAFF.value, Role.ADMIN.value]), User.deleted_at.is_(None), User.email.is_not(None)
+        User.role.in_([Role.STAFF.value, Role.ADMIN.value]),
+        User.deleted_at.is_(None),
+        User.email.is_not(None),
     )
     return [(row.email, row.locale) for row in db.session.execute(staff)]
 
 
 def _export_feedback(user) -> list[dict]:
     rows = db.session.scalars(select(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
-    return [{"at": row.created_at.isoformat(), "message": row.message, "page_url": row.page_url,
-             "reply_email": row.reply_email} for row in rows]
+    return [
+        {
+            "at": row.created_at.isoformat(),
+            "message": row.message,
+            "page_url": row.page_url,
+            "reply_email": row.reply_email,
+        }
+        for row in rows
+    ]
 
 
 def _erase_feedback(user) -> None:

@@ -67,8 +67,14 @@ def set_language(code: str):
     target = safe_next()
     response = redirect(target)
     if code in LOCALES:
-        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=request.is_secure, httponly=True)
+        response.set_cookie(
+            LOCALE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure,
+            httponly=True,
+        )
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()

@@ -1,7 +1,6 @@
 import json
 
 from flask_babel import force_locale
-
 from sqlalchemy import select
 
 from participation.accounts.models import User
@@ -15,9 +14,15 @@ NEW_PASSWORD = "a brand new passphrase"
 
 def test_settings_change_name_language_and_notification_mail(client, app, login_as):
     user = login_as("resident")
-    response = client.post("/account", data={"csrf_token": csrf_token(client, "/account"),
-                                             "display_name": "Neuer Name", "locale": "ar",
-                                             "notification_mail": "daily"})
+    response = client.post(
+        "/account",
+        data={
+            "csrf_token": csrf_token(client, "/account"),
+            "display_name": "Neuer Name",
+            "locale": "ar",
+            "notification_mail": "daily",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         stored = db.session.get(User, user.id)
@@ -28,9 +33,15 @@ def test_settings_change_name_language_and_notification_mail(client, app, login_
 
 def test_invalid_settings_keep_the_input_and_change_nothing(client, app, login_as):
     user = login_as("resident")
-    response = client.post("/account", data={"csrf_token": csrf_token(client, "/account"),
-                                             "display_name": "X", "locale": "xx",
-                                             "notification_mail": "daily"})
+    response = client.post(
+        "/account",
+        data={
+            "csrf_token": csrf_token(client, "/account"),
+            "display_name": "X",
+            "locale": "xx",
+            "notification_mail": "daily",
+        },
+    )
     assert response.status_code == 422
     assert 'value="X"' in response.get_data(as_text=True)
     with app.app_context():
@@ -40,11 +51,15 @@ def test_invalid_settings_keep_the_input_and_change_nothing(client, app, login_a
 def test_change_password_needs_the_current_one(client, app, login_as):
     user = login_as("resident")
     token = csrf_token(client, "/account/password")
-    wrong = client.post("/account/password", data={"csrf_token": token, "current_password": "wrong one here",
-                                                   "new_password": NEW_PASSWORD})
+    wrong = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": "wrong one here", "new_password": NEW_PASSWORD},
+    )
     assert wrong.status_code == 422
-    right = client.post("/account/password", data={"csrf_token": token, "current_password": PASSWORD,
-                                                   "new_password": NEW_PASSWORD})
+    right = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert right.status_code == 302
     assert client.get("/account").status_code == 200  # this session stays signed in
     with app.app_context():
@@ -60,8 +75,13 @@ def test_unconfirmed_user_can_ask_for_a_new_link(client, login_as, outbox):
 
 def test_export_contains_everything_about_the_user(client, login_as):
     user = login_as("resident")
-    client.post("/barrierefreiheit", data={"csrf_token": csrf_token(client, "/barrierefreiheit"),
-                                           "message": "Der Kontrast im Kopfbereich ist zu schwach."})
+    client.post(
+        "/barrierefreiheit",
+        data={
+            "csrf_token": csrf_token(client, "/barrierefreiheit"),
+            "message": "Der Kontrast im Kopfbereich ist zu schwach.",
+        },
+    )
     response = client.get("/account/export")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -75,12 +95,19 @@ def test_export_contains_everything_about_the_user(client, login_as):
 
 def test_delete_account_erases_personal_data_and_signs_out(client, app, login_as):
     user = login_as("resident")
-    client.post("/barrierefreiheit", data={"csrf_token": csrf_token(client, "/barrierefreiheit"),
-                                           "message": "Ich kann die Karte nicht mit der Tastatur bedienen."})
+    client.post(
+        "/barrierefreiheit",
+        data={
+            "csrf_token": csrf_token(client, "/barrierefreiheit"),
+            "message": "Ich kann die Karte nicht mit der Tastatur bedienen.",
+        },
+    )
     page = client.get("/account/delete", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "deleted user" in page  # the page says what happens to contributions
     token = csrf_token(client, "/account/delete")
-    response = client.post("/account/delete", data={"csrf_token": token, "password": PASSWORD, "confirm": "y"})
+    response = client.post(
+        "/account/delete", data={"csrf_token": token, "password": PASSWORD, "confirm": "y"}
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 302  # signed out
     with app.app_context():
@@ -96,7 +123,9 @@ def test_delete_needs_password_and_confirmation(client, app, login_as):
     user = login_as("resident")
     token = csrf_token(client, "/account/delete")
     no_tick = client.post("/account/delete", data={"csrf_token": token, "password": PASSWORD})
-    wrong = client.post("/account/delete", data={"csrf_token": token, "password": "wrong password!", "confirm": "y"})
+    wrong = client.post(
+        "/account/delete", data={"csrf_token": token, "password": "wrong password!", "confirm": "y"}
+    )
     assert no_tick.status_code == wrong.status_code == 422
     with app.app_context():
         assert not db.session.get(User, user.id).is_deleted

@@ -50,8 +50,9 @@ def test_staff_cannot_change_roles(client, app, login_as, user_factory):
     login_as("staff")
     resident = user_factory()
     token = csrf_token(client, "/account")
-    response = client.post(f"/admin/users/{resident.id}/role", data={"csrf_token": token,
-                                                                     f"u{resident.id}-role": "admin"})
+    response = client.post(
+        f"/admin/users/{resident.id}/role", data={"csrf_token": token, f"u{resident.id}-role": "admin"}
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(User, resident.id).role == "resident"
@@ -59,13 +60,24 @@ def test_staff_cannot_change_roles(client, app, login_as, user_factory):
 
 def test_cli_creates_accounts_with_a_role(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "cli-admin@example.org", "--role", "admin",
-                                 "--password", "a long cli passphrase"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "cli-admin@example.org",
+            "--role",
+            "admin",
+            "--password",
+            "a long cli passphrase",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(User.by_email("cli-admin@example.org"))
         assert user.role == "admin" and user.email_confirmed
-    again = runner.invoke(args=["users", "create", "cli-admin@example.org", "--password", "a long cli passphrase"])
+    again = runner.invoke(
+        args=["users", "create", "cli-admin@example.org", "--password", "a long cli passphrase"]
+    )
     assert again.exit_code != 0 and "exists" in again.output
     short = runner.invoke(args=["users", "create", "x@example.org", "--password", "short"])
     assert short.exit_code != 0

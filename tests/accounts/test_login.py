@@ -65,14 +65,20 @@ def test_deleted_accounts_cannot_sign_in(client, app, user_factory):
 def test_too_many_attempts_get_429_with_retry_time(client, user_factory):
     token = csrf_token(client)
     statuses = [
-        client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "wrong password!"},
-                    headers={"Accept-Language": "en"}).status_code
+        client.post(
+            "/login",
+            data={"csrf_token": token, "email": "x@example.org", "password": "wrong password!"},
+            headers={"Accept-Language": "en"},
+        ).status_code
         for _ in range(11)
     ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
-    response = client.post("/login", data={"csrf_token": token, "email": "x@example.org", "password": "x"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "email": "x@example.org", "password": "x"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert "Please try again in 1 minute." in response.get_data(as_text=True)

@@ -11,8 +11,9 @@ NEW_PASSWORD = "another long passphrase 2026"
 
 
 def request_reset(client, email):
-    return client.post("/password/forgot", data={"csrf_token": csrf_token(client, "/password/forgot"),
-                                                 "email": email})
+    return client.post(
+        "/password/forgot", data={"csrf_token": csrf_token(client, "/password/forgot"), "email": email}
+    )
 
 
 def test_reset_link_sets_a_new_password_once(client, app, user_factory, outbox):

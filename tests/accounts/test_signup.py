@@ -91,8 +91,15 @@ def test_duplicate_email_gets_a_clear_message_and_no_second_account(client, app,
 
 
 def test_missing_csrf_token_returns_the_filled_form_and_writes_nothing(client, app):
-    response = client.post("/signup", data={"display_name": "Marie Sommer", "email": "marie@example.org",
-                                            "password": PASSWORD, "accept_terms": "y"})
+    response = client.post(
+        "/signup",
+        data={
+            "display_name": "Marie Sommer",
+            "email": "marie@example.org",
+            "password": PASSWORD,
+            "accept_terms": "y",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'value="marie@example.org"' in page

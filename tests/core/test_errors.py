@@ -24,8 +24,11 @@ def test_403_page(client, login_as):
 
 
 def test_oversized_request_gets_413(client):
-    response = client.post("/login", data=b"x" * (17 * 1024 * 1024), headers={"Accept-Language": "en",
-                                                                              "Content-Type": "text/plain"})
+    response = client.post(
+        "/login",
+        data=b"x" * (17 * 1024 * 1024),
+        headers={"Accept-Language": "en", "Content-Type": "text/plain"},
+    )
     assert response.status_code == 413
     assert "Upload too large" in response.get_data(as_text=True)
 

@@ -5,19 +5,22 @@ from tests.conftest import login
 
 def html_tag(response) -> str:
     page = response.get_data(as_text=True)
-    return page[page.index("<html"):page.index(">", page.index("<html")) + 1]
+    return page[page.index("<html") : page.index(">", page.index("<html")) + 1]
 
 
 def test_german_is_the_default(client):
     assert html_tag(client.get("/")) == '<html lang="de" dir="ltr">'
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("en-GB,en;q=0.9", '<html lang="en" dir="ltr">'),
-    ("uk", '<html lang="uk" dir="ltr">'),
-    ("ar-EG,ar;q=0.8", '<html lang="ar" dir="rtl">'),
-    ("fr", '<html lang="de" dir="ltr">'),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("en-GB,en;q=0.9", '<html lang="en" dir="ltr">'),
+        ("uk", '<html lang="uk" dir="ltr">'),
+        ("ar-EG,ar;q=0.8", '<html lang="ar" dir="rtl">'),
+        ("fr", '<html lang="de" dir="ltr">'),
+    ],
+)
 def test_browser_language_is_used(client, header, expected):
     assert html_tag(client.get("/", headers={"Accept-Language": header})) == expected
 

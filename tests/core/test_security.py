@@ -34,8 +34,9 @@ def test_hsts_only_behind_https(client):
 
 def test_session_cookie_is_httponly_and_samesite(client, user_factory):
     user_factory(email_address="anna@example.org")
-    response = client.post("/login", data={"csrf_token": csrf_token(client), "email": "anna@example.org",
-                                           "password": PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": csrf_token(client), "email": "anna@example.org", "password": PASSWORD}
+    )
     cookie = next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 

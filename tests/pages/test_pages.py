@@ -7,8 +7,17 @@ from participation.extensions import db
 from participation.pages.models import AccessibilityFeedback
 from tests.conftest import csrf_token
 
-PAGES = ["/", "/impressum", "/datenschutz", "/nutzungsbedingungen", "/barrierefreiheit", "/leichte-sprache",
-         "/login", "/signup", "/password/forgot"]
+PAGES = [
+    "/",
+    "/impressum",
+    "/datenschutz",
+    "/nutzungsbedingungen",
+    "/barrierefreiheit",
+    "/leichte-sprache",
+    "/login",
+    "/signup",
+    "/password/forgot",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -22,8 +31,10 @@ def test_page_has_the_layout_landmarks(client, url):
 
 
 def test_page_titles_are_unique(client):
-    titles = [re.search(r"<title>(.*?)</title>", client.get(url).get_data(as_text=True), re.S).group(1)
-              for url in PAGES]
+    titles = [
+        re.search(r"<title>(.*?)</title>", client.get(url).get_data(as_text=True), re.S).group(1)
+        for url in PAGES
+    ]
     assert len(set(titles)) == len(titles), titles
 
 
@@ -41,12 +52,15 @@ def test_easy_language_page_is_marked_german_in_every_language(client):
 
 def test_accessibility_feedback_reaches_staff(client, app, user_factory, outbox):
     staff = user_factory(role="staff")
-    response = client.post("/barrierefreiheit", data={
-        "csrf_token": csrf_token(client, "/barrierefreiheit"),
-        "message": "Die Schrift auf der Startseite ist zu klein.",
-        "page_url": "/",
-        "reply_email": "hinweis@example.org",
-    })
+    response = client.post(
+        "/barrierefreiheit",
+        data={
+            "csrf_token": csrf_token(client, "/barrierefreiheit"),
+            "message": "Die Schrift auf der Startseite ist zu klein.",
+            "page_url": "/",
+            "reply_email": "hinweis@example.org",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         feedback = db.session.scalars(select(AccessibilityFeedback)).one()
@@ -56,15 +70,22 @@ def test_accessibility_feedback_reaches_staff(client, app, user_factory, outbox)
 
 
 def test_staff_read_feedback(client, login_as):
-    client.post("/barrierefreiheit", data={"csrf_token": csrf_token(client, "/barrierefreiheit"),
-                                           "message": "Der Fokus ist auf Links kaum sichtbar."})
+    client.post(
+        "/barrierefreiheit",
+        data={
+            "csrf_token": csrf_token(client, "/barrierefreiheit"),
+            "message": "Der Fokus ist auf Links kaum sichtbar.",
+        },
+    )
     login_as("staff")
     assert "Der Fokus ist auf Links kaum sichtbar." in client.get("/staff/feedback").get_data(as_text=True)
 
 
 def test_empty_feedback_is_refused_and_nothing_stored(client, app):
-    response = client.post("/barrierefreiheit", data={"csrf_token": csrf_token(client, "/barrierefreiheit"),
-                                                      "message": "", "reply_email": "kaputt"})
+    response = client.post(
+        "/barrierefreiheit",
+        data={"csrf_token": csrf_token(client, "/barrierefreiheit"), "message": "", "reply_email": "kaputt"},
+    )
     assert response.status_code == 422
     assert 'value="kaputt"' in response.get_data(as_text=True)
     with app.app_context():
