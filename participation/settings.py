@@ -96,6 +96,7 @@ class Settings:
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_STRATEGY": "moving-window",  # no burst of twice the limit at a window edge
             "BABEL_DEFAULT_LOCALE": "de",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "PREFERRED_URL_SCHEME": "https" if self.production else "http",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from participation.core.access import Role
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
 from participation.core.models import utcnow
+from participation.core.urls import external_url
 from participation.extensions import db
 
 
@@ -60,7 +61,7 @@ def _mail_user(user: User, subject, template: str, **context) -> None:
 
 
 def send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm_email", token=tokens.confirmation_token(user), _external=True)
+    link = external_url("accounts.confirm_email", token=tokens.confirmation_token(user))
     _mail_user(user, _l("Please confirm your email address"), "accounts/mail/confirm.txt", link=link)
 
 
@@ -86,7 +87,7 @@ def request_password_reset(email: str) -> None:
     user = db.session.scalar(User.by_email(email))
     if user is None or user.is_deleted:
         return
-    link = url_for("accounts.reset_password", token=tokens.reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=tokens.reset_token(user))
     _mail_user(user, _l("Reset your password"), "accounts/mail/reset.txt", link=link)
 
 

@@ -17,6 +17,11 @@ def max_length(limit: int):
     return Length(max=limit, message=_l("Please use at most %(max)d characters.", max=limit))
 
 
+def strip_whitespace(value):
+    """Pasted addresses often carry a space at either end; it is never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label=None):
     return EmailField(
         label or _l("Email address"),
@@ -25,6 +30,7 @@ def email_field(label=None):
             Email(message=_l("Please enter a valid email address, like name@example.org.")),
             max_length(320),
         ],
+        filters=[strip_whitespace],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 

@@ -1,4 +1,4 @@
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -9,6 +9,7 @@ from participation.core.access import Role
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
 from participation.core.settings_access import current_settings
+from participation.core.urls import external_url
 from participation.extensions import db
 from participation.pages.models import AccessibilityFeedback
 
@@ -25,7 +26,7 @@ def submit_feedback(
     )
     db.session.add(feedback)
     db.session.flush()
-    link = url_for("pages.feedback_list", _external=True)
+    link = external_url("pages.feedback_list")
     for address, locale in _feedback_recipients():
         with force_locale(locale or DEFAULT_LOCALE):
             send_mail(
