@@ -18,3 +18,18 @@
     }
   });
 })();
+
+// Screen readers announce changes to a live region, not what it held when the page loaded:
+// re-insert the flashed messages after load so "Your settings are saved" is actually heard.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var region = document.getElementById("status");
+  if (!region || !region.children.length) {
+    return;
+  }
+  var messages = Array.prototype.slice.call(region.children);
+  messages.forEach(function (message) { region.removeChild(message); });
+  window.setTimeout(function () {
+    messages.forEach(function (message) { region.appendChild(message); });
+  }, 150);
+});
