@@ -47,7 +47,7 @@ def _retry_after_seconds() -> int | None:
     current = getattr(limiter, "current_limit", None)
     if current is None:
         return None
-    return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, int(current.reset_at - time.time()))  # as Flask-Limiter's own header
 
 
 def init_error_pages(app: Flask) -> None:

@@ -80,5 +80,8 @@ def test_too_many_attempts_get_429_with_retry_time(client, user_factory):
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) > 0
-    assert "Please try again in 1 minute." in response.get_data(as_text=True)
+    seconds = int(response.headers["Retry-After"])
+    assert 0 < seconds <= 120
+    minutes = -(-seconds // 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    assert f"Please try again in {minutes} {unit}." in response.get_data(as_text=True)
