@@ -58,6 +58,8 @@ def test_keyboard_only_account_journey(open_site, server, translate):
     site.tab_to(MAIN_FORM_SUBMIT)
     site.press_and_load("Enter")
     assert page.url == server.url("/account"), page.content()[:2000]
+    # app.js re-inserts the message into the live region a moment after load, so it is announced.
+    page.locator("#status .flash-success").wait_for(timeout=5000)
     assert page.locator(".flash-success").count() == 1
 
     # The confirmation link from the mail (a person clicking it in their mail program).
