@@ -87,6 +87,7 @@ def _register_cli(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     from participation.core.access import ROLE_LABELS
+    from participation.core.form_rendering import render_input
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -94,5 +95,6 @@ def _init_templates(app: Flask) -> None:
         text_direction=locale.text_direction,
         available_locales=locale.LOCALES,
         role_labels=ROLE_LABELS,
+        render_input=render_input,
     )
     app.jinja_env.filters["markdown"] = render_markdown
