@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
         database.configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=locale.select_locale)
+    locale.install_template_gettext(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request
-from flask_babel import get_locale
+from flask import Flask, g, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 DEFAULT_LOCALE = "de"
@@ -34,3 +34,26 @@ def current_locale() -> str:
 
 def text_direction() -> str:
     return "rtl" if current_locale() in RTL_LOCALES else "ltr"
+
+
+def request_translations():
+    """Flask-Babel's translations for the active locale, looked up once per request.
+
+    Templates call gettext dozens of times per page and Flask-Babel resolves the context,
+    domain and cache on every call; keyed by locale, so `force_locale` (mails) still works.
+    """
+    locale = get_locale()
+    cached = g.get("_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._translations = (locale, get_translations())
+    return cached[1]
+
+
+def install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
