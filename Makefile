@@ -22,6 +22,10 @@ node_modules/.installed: package.json package-lock.json
 $(VENDOR)/.copied: node_modules/.installed
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/leaflet.markercluster
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
 	touch $@
 
 translations-compile: $(VENV)/.installed

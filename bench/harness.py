@@ -28,11 +28,13 @@ BARE_LABEL = "bare Flask"
 
 @dataclass(frozen=True)
 class Check:
-    """A target: `result` must reach `min_ratio` of `baseline`'s rps without any error."""
+    """A target: `result` must reach `min_ratio` of `baseline`'s rps without any error (and
+    stay within `max_p95_ms` when given)."""
 
     result: Result
     baseline: Result
     min_ratio: float
+    max_p95_ms: float | None = None  # and, when set, a p95 latency of at most this
 
     @property
     def ratio(self) -> float:
@@ -41,7 +43,9 @@ class Check:
     @property
     def met(self) -> bool:
         no_errors = self.result.errors == 0 and self.baseline.errors == 0
-        return no_errors and self.ratio >= self.min_ratio
+        fast = self.max_p95_ms is None or (
+            self.result.p95_ms is not None and self.result.p95_ms <= self.max_p95_ms)
+        return no_errors and self.ratio >= self.min_ratio and fast
 
 
 @dataclass

@@ -25,8 +25,11 @@ def _ms(value: float | None) -> str:
 def _row(name: str, result: Result, check: Check | None) -> tuple[str, ...]:
     comparison = ("-", "-", "")
     if check is not None:
-        comparison = (f"{check.ratio:.1%}", f">= {check.min_ratio:.0%}",
-                      "yes" if check.met else "MISSED")
+        target = f">= {check.min_ratio:.0%}"
+        if check.max_p95_ms is not None:
+            target = f"p95 <= {check.max_p95_ms:.0f} ms" if not check.min_ratio else \
+                f"{target}, p95 <= {check.max_p95_ms:.0f} ms"
+        comparison = (f"{check.ratio:.1%}", target, "yes" if check.met else "MISSED")
     return (name, result.label, result.path, str(result.requests), str(result.errors),
             f"{result.rps:.1f}", _ms(result.p50_ms), _ms(result.p95_ms), *comparison)
 
@@ -51,7 +54,8 @@ def error_notes(scenarios: dict[str, Scenario]) -> list[str]:
 def _check_json(check: Check) -> dict:
     return {"label": check.result.label, "path": check.result.path, "rps": check.result.rps,
             "baseline_rps": check.baseline.rps, "ratio": check.ratio,
-            "min_ratio": check.min_ratio, "met": check.met}
+            "min_ratio": check.min_ratio, "p95_ms": check.result.p95_ms,
+            "max_p95_ms": check.max_p95_ms, "met": check.met}
 
 
 def _git() -> dict:

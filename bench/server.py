@@ -121,16 +121,29 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+_lock_held = False  # this process holds the lock: a scenario serving a second app inside the run
+
+
 @contextmanager
 def _exclusive(lock_path: Path) -> Iterator[None]:
-    """One benchmark at a time: two runs would drop each other's database and share CPU."""
+    """One benchmark at a time: two runs would drop each other's database and share CPU.
+    Re-entrant within the process, so a scenario can serve a second app (other settings)
+    next to the one bench.run started."""
+    global _lock_held
+    if _lock_held:
+        yield
+        return
     RESULTS_DIR.mkdir(exist_ok=True)
     with lock_path.open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise RuntimeError("another benchmark is running (bench/results/.lock)") from None
-        yield
+        _lock_held = True
+        try:
+            yield
+        finally:
+            _lock_held = False
 
 
 @contextmanager
@@ -139,8 +152,8 @@ def served_app(env: dict[str, str] | None = None, *, setup: bool = True, workers
     """Serve bench.wsgi with gunicorn on a free loopback port and yield its base URL.
 
     `env` adds to or overrides SERVE_ENV; `setup=False` keeps the database as it is.
-    gunicorn's output goes to bench/results/gunicorn.log. The server is stopped when the
-    block ends, also on errors and Ctrl-C.
+    gunicorn's output goes to bench/results/gunicorn.log (gunicorn-extra.log with `env`).
+    The server is stopped when the block ends, also on errors and Ctrl-C.
     """
     with _exclusive(RESULTS_DIR / ".lock"):
         if setup:
@@ -152,7 +165,8 @@ def served_app(env: dict[str, str] | None = None, *, setup: bool = True, workers
 @contextmanager
 def _gunicorn(env: dict[str, str], workers: int, worker_class: str,
               threads: int) -> Iterator[str]:
-    log = RESULTS_DIR / "gunicorn.log"
+    # a second app served with other settings inside the run keeps its own log
+    log = RESULTS_DIR / ("gunicorn-extra.log" if env else "gunicorn.log")
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "bench.wsgi:create_application()",
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),

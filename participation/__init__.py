@@ -71,18 +71,26 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from participation.accounts.views import bp as accounts_bp
+    from participation.comments.views import bp as comments_bp
+    from participation.consultations.api import bp as consultations_api_bp
+    from participation.consultations.views import bp as consultations_bp
+    from participation.notifications.views import bp as notifications_bp
     from participation.pages.views import bp as pages_bp
+    from participation.projects.views import bp as projects_bp
 
-    for blueprint in (pages_bp, accounts_bp):
+    for blueprint in (pages_bp, accounts_bp, consultations_bp, consultations_api_bp, projects_bp,
+                      comments_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from participation.accounts.cli import users_cli
+    from participation.comments.cli import comments_cli
     from participation.core.cli import mail_cli
+    from participation.notifications.cli import notifications_cli
     from participation.seed import seed_cli
 
-    for group in (users_cli, mail_cli, seed_cli):
+    for group in (users_cli, mail_cli, seed_cli, notifications_cli, comments_cli):
         app.cli.add_command(group)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -37,6 +38,11 @@ class Settings:
     feedback_email: str | None = None
     ratelimit_enabled: bool = True
     max_content_length: int = 16 * 1024 * 1024
+    # Tile and WMS servers the maps may load images from, comma-separated origins such as
+    # "https://geodienste.leipzig.de" (MAP_TILE_ORIGINS). They are added to the CSP img-src and
+    # are the only other hosts a staff member may enter for a layer. Empty: nothing is ever
+    # loaded from another host, and maps show the uploaded layers on a plain background.
+    map_tile_origins: str = ""
     # how many reverse proxies set X-Forwarded-* in front of the app (0: trust none)
     trusted_proxies: int = 0
     # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile
@@ -69,6 +75,11 @@ class Settings:
         return cls(**values)
 
     @property
+    def tile_origins(self) -> tuple[str, ...]:
+        """`map_tile_origins` as normalised origins (scheme://host[:port], lower case)."""
+        return tuple(_origin(part) for part in self.map_tile_origins.split(",") if part.strip())
+
+    @property
     def production(self) -> bool:
         return self.env == "production"
 
@@ -85,6 +96,7 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": _normalise_db_url(self.database_url),
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "MAX_CONTENT_LENGTH": self.max_content_length,
+            "MAP_TILE_ORIGINS": self.tile_origins,  # parsed here so a typo stops the start
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.production,
@@ -101,6 +113,23 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "PREFERRED_URL_SCHEME": "https" if self.production else "http",
         }
+
+
+def _origin(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.username
+        or parts.password
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            f"MAP_TILE_ORIGINS: {value.strip()!r} is not an origin like https://tiles.example.org"
+        )
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def _normalise_db_url(url: str) -> str:

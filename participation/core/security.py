@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 
 def csp_nonce() -> str:
@@ -13,13 +14,34 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def tile_origins() -> tuple[str, ...]:
+    """The tile and WMS servers the operator allowed (setting `map_tile_origins`); none by default."""
+    return tuple(current_app.config.get("MAP_TILE_ORIGINS", ()))
+
+
+def is_allowed_tile_url(url: str) -> bool:
+    """An address on this site ("/...", not "//host") or on one of the allowed origins, compared
+    exactly by scheme and host (and port): the CSP admits nothing else."""
+    url = (url or "").strip()
+    if url.startswith("/"):
+        return not url.startswith("//") and "\\" not in url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if not parts.scheme or not parts.netloc or parts.username or parts.password:
+        return False
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" in tile_origins()
+
+
 def _content_security_policy(nonce: str) -> str:
+    img_src = " ".join(["'self'", "data:", "blob:", *tile_origins()])
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             f"style-src 'self' 'nonce-{nonce}'",
-            "img-src 'self' data: blob:",
+            f"img-src {img_src}",
             "font-src 'self'",
             "connect-src 'self'",
             "media-src 'self'",

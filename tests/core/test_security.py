@@ -61,3 +61,40 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(Settings(env="production", database_url="sqlite://"))
+
+
+def test_tile_servers_enter_the_csp_only_when_configured(settings, client):
+    import dataclasses
+
+    from participation import create_app
+
+    img_src = re.search(r"img-src ([^;]+)", client.get("/healthz").headers["Content-Security-Policy"])
+    assert img_src.group(1).split() == ["'self'", "data:", "blob:"]  # nothing from another host by default
+    configured = create_app(
+        dataclasses.replace(
+            settings, map_tile_origins="https://geodienste.leipzig.de, https://Tiles.Example.org/"
+        )
+    )
+    csp = configured.test_client().get("/healthz").headers["Content-Security-Policy"]
+    img_src = re.search(r"img-src ([^;]+)", csp).group(1).split()
+    assert img_src == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://geodienste.leipzig.de",
+        "https://tiles.example.org",
+    ]
+    assert "geodienste" not in re.search(r"(script-src|connect-src) [^;]+", csp).group(0)
+
+
+def test_tile_origins_come_from_the_environment_and_typos_stop_the_start():
+    import pytest
+
+    from participation.settings import Settings
+
+    settings = Settings.from_env({"MAP_TILE_ORIGINS": "https://geodienste.leipzig.de"})
+    assert settings.tile_origins == ("https://geodienste.leipzig.de",)
+    assert Settings.from_env({}).tile_origins == ()
+    for wrong in ("geodienste.leipzig.de", "https://geodienste.leipzig.de/wms", "ftp://x.org"):
+        with pytest.raises(ValueError, match="MAP_TILE_ORIGINS"):
+            Settings(map_tile_origins=wrong).flask_config()

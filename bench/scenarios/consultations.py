@@ -1,0 +1,295 @@
+"""Consultations: 100,000 ideas in one consultation, on PostgreSQL and on SQLite.
+
+The demo consultation in Plagwitz gets 100,000 more ideas (mostly points, some short lines
+and small areas, spread over the participation area), inserted in batches through
+SQLAlchemy core. Targets (issue 3):
+
+- a street-level bbox request to the GeoJSON API answers in at most 20 ms p95 on PostgreSQL
+  and on SQLite. "Server time" is the latency the load generator sees at concurrency 1 on
+  loopback: one request at a time, so nothing waits in a queue and the figure is the
+  server's time plus a loopback round trip. SQLite is served by a second gunicorn with the
+  same settings on a temporary database file prepared the same way (migrate, demo data);
+- the whole-area view never sends more than 2,000 features and stays under 200 KB gzipped
+  (its latency is held to 1 s, the budget of the map page below that it is part of);
+- the map page loads at most 80 KB of gzipped JavaScript (every script file plus the inline
+  scripts, each gzipped on its own as a server would send it) and shows ideas within 1 s
+  in headless Chromium: from navigation start to the first idea marker or cluster in the
+  DOM, in a fresh browser context (a first visit, nothing cached), p95 over a few loads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, insert, select, text
+
+from bench.harness import BARE_PATH, Check, Result, Scenario, measure_turns, served_app
+from bench.server import DATABASE_URL, PROJECT_ROOT
+from participation.consultations.models import Category, Consultation, Idea
+from participation.core import geo
+
+# Plain tables: SQLAlchemy core needs no configured mappers (and no app) for the bulk insert.
+IDEA, CONSULTATION, CATEGORY = Idea.__table__, Consultation.__table__, Category.__table__
+
+IDEAS = 100_000
+BATCH = 5_000
+SLUG = "plagwitz-am-kanal"
+# About 200 m x 120 m around the middle of Plagwitz: one street on a zoomed-in map.
+STREET_BBOX = (12.3286, 51.3276, 12.3315, 51.3287)
+MAX_STREET_P95_MS = 20.0
+MAX_FEATURES = 2_000
+MAX_AREA_GZIP = 200 * 1024
+MAX_AREA_P95_MS = 1000.0
+MAX_JS_GZIP = 80 * 1024
+MAX_FIRST_IDEA_MS = 1000.0
+PAGE_LOADS = 5
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Set before any page script runs: the time (ms since navigation start) when the first idea
+# marker or cluster icon is in the DOM. With 100,000 ideas the whole-area view is clustered,
+# so ideas appear as icons in Leaflet's marker pane.
+FIRST_IDEA_WATCH = """
+window.__firstIdea = null;
+new MutationObserver((_, observer) => {
+    if (document.querySelector('.leaflet-marker-pane .leaflet-marker-icon')) {
+        window.__firstIdea = performance.now();
+        observer.disconnect();
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+@dataclass(frozen=True)
+class LimitedCheck(Check):
+    """A Check that also holds figures which are not about time (features, bytes): each of
+    `limits` is (what, figure, most allowed)."""
+
+    limits: tuple[tuple[str, float, float], ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return super().met and all(figure <= most for _what, figure, most in self.limits)
+
+
+# --- the 100,000 ideas ------------------------------------------------------------------------
+
+
+def _shape(rng: random.Random, area: dict, box: geo.BBox) -> dict:
+    """A point (90 %), a short line (7 %) or a small area (3 %) inside the participation area."""
+    while True:
+        x = rng.uniform(box.min_x, box.max_x)
+        y = rng.uniform(box.min_y, box.max_y)
+        roll = rng.random()
+        if roll < 0.90:
+            shape = {"type": "Point", "coordinates": [x, y]}
+        elif roll < 0.97:
+            end = [x + rng.uniform(0.0002, 0.0008), y + rng.uniform(-0.0003, 0.0003)]
+            shape = {"type": "LineString", "coordinates": [[x, y], end]}
+        else:
+            w, h = rng.uniform(0.0001, 0.0004), rng.uniform(0.0001, 0.0003)
+            shape = {"type": "Polygon",
+                     "coordinates": [[[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]]}
+        if all(geo.point_in_area(p, area) for p in geo.vertices(shape)):
+            return shape
+
+
+def add_ideas(database_url: str, count: int = IDEAS) -> tuple[int, float]:
+    """Insert `count` ideas into the Plagwitz consultation; returns (ideas there, seconds)."""
+    started = time.monotonic()
+    rng = random.Random(3)  # the same ideas every run
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    kinds = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
+    with engine.begin() as conn:
+        consultation = conn.execute(
+            select(CONSULTATION.c.id, CONSULTATION.c.geometry).where(CONSULTATION.c.slug == SLUG)).one()
+        categories = conn.scalars(
+            select(CATEGORY.c.id).where(CATEGORY.c.consultation_id == consultation.id)).all()
+        users = conn.scalars(text('SELECT id FROM "user" ORDER BY id')).all()
+        area = consultation.geometry
+        box = geo.bbox(area)
+        for start in range(0, count, BATCH):
+            rows = []
+            for n in range(start, min(start + BATCH, count)):
+                shape = _shape(rng, area, box)
+                min_x, min_y, max_x, max_y = geo.bbox(shape).as_list()
+                rows.append({
+                    "consultation_id": consultation.id, "category_id": rng.choice(categories),
+                    "author_id": rng.choice(users), "visibility": "visible",
+                    "title": f"Idee {n}: mehr Grün und sichere Wege", "kind": kinds[shape["type"]],
+                    "body": "Eine Idee aus dem Lasttest, mit einem Satz Text wie die meisten echten Ideen.",
+                    "geometry": shape, "min_lon": min_x, "min_lat": min_y, "max_lon": max_x, "max_lat": max_y,
+                })
+            conn.execute(insert(IDEA), rows)  # executemany: batched multi-row INSERTs
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE idea"))  # what autovacuum would do after such a load
+        total = conn.scalar(
+            select(func.count()).select_from(IDEA).where(IDEA.c.consultation_id == consultation.id))
+    engine.dispose()
+    return total, time.monotonic() - started
+
+
+def prepare_sqlite(path: Path) -> str:
+    """A SQLite file migrated and seeded exactly like the PostgreSQL bench database."""
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "FLASK_APP": "participation:create_app", "DATABASE_URL": url,
+           "PARTICIPATION_ENV": "development"}
+    env.pop("FLASK_DEBUG", None)
+    for args in (["db", "upgrade"], ["seed", "demo"]):
+        done = subprocess.run([sys.executable, "-m", "flask", *args], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} on SQLite failed:\n{done.stdout}{done.stderr}")
+    return url
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def _bbox_path(box) -> str:
+    return f"/api/v1/consultations/{SLUG}/ideas?bbox=" + ",".join(f"{v:.6f}" for v in box)
+
+
+def whole_area_bbox(base_url: str) -> tuple[float, float, float, float]:
+    """The participation area's box widened by a fifth on every side, as a map viewport is."""
+    with urllib.request.urlopen(f"{base_url}/api/v1/consultations/{SLUG}") as response:
+        west, south, east, north = json.load(response)["bbox"]
+    dx, dy = (east - west) / 5, (north - south) / 5
+    return (west - dx, south - dy, east + dx, north + dy)
+
+
+def _get(base_url: str, path: str) -> bytes:
+    with urllib.request.urlopen(base_url + path, timeout=30) as response:
+        return response.read()
+
+
+def api_checks(base_url: str, engine: str, whole_area: tuple) -> tuple[list[Result], list[Check]]:
+    street, area = _bbox_path(STREET_BBOX), _bbox_path(whole_area)
+    street_body = json.loads(_get(base_url, street))
+    area_raw = _get(base_url, area)
+    area_body = json.loads(area_raw)
+    features, zipped = len(area_body["features"]), len(gzip.compress(area_raw))
+    street_n = street_body["properties"]["total"]
+    print(f"bench: consultations [{engine}]: street bbox matches {street_n} ideas "
+          f"({len(street_body['features'])} features, clustered: {street_body['properties']['clustered']}); "
+          f"whole area matches {area_body['properties']['total']} ideas -> {features} features, "
+          f"{len(area_raw) / 1024:.1f} KB, {zipped / 1024:.1f} KB gzip", flush=True)
+    labels = {"bare Flask": BARE_PATH,
+              f"{engine}: street bbox ({street_n} ideas)": street,
+              f"{engine}: whole area, {features} features, {zipped / 1024:.0f} KB gz": area}
+    results = measure_turns(base_url, labels, concurrency=1)
+    bare = results["bare Flask"]
+    street_result, area_result = (results[label] for label in list(labels)[1:])
+    checks = [
+        Check(street_result, bare, min_ratio=0.0, max_p95_ms=MAX_STREET_P95_MS),
+        LimitedCheck(area_result, bare, min_ratio=0.0, max_p95_ms=MAX_AREA_P95_MS,
+                     limits=(("features", features, MAX_FEATURES), ("gzip bytes", zipped, MAX_AREA_GZIP))),
+    ]
+    return list(results.values()), checks
+
+
+# --- the map page in Chromium -------------------------------------------------------------------
+
+
+def map_page_check(base_url: str, bare: Result) -> tuple[Result, Check]:
+    from playwright.sync_api import sync_playwright
+
+    path = f"/beteiligung/{SLUG}"
+    times: list[float] = []
+    scripts: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for load in range(PAGE_LOADS + 1):  # the first load warms the server up and is not counted
+            context = browser.new_context(locale="de-DE")
+            context.add_init_script(FIRST_IDEA_WATCH)
+            page = context.new_page()
+            bodies = []
+            page.on("response", lambda response, bodies=bodies: bodies.append(response))
+            page.goto(base_url + path)
+            try:
+                page.wait_for_function("() => window.__firstIdea !== null", timeout=10_000)
+                if load:
+                    times.append(page.evaluate("window.__firstIdea") / 1000)
+            except Exception as exc:  # noqa: BLE001 - a page that never shows ideas is a miss, not a crash
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            if load == 0:
+                for response in (r for r in bodies if r.request.resource_type == "script"):
+                    scripts[response.url.removeprefix(base_url)] = len(gzip.compress(response.body()))
+                inline = page.evaluate(
+                    "() => [...document.scripts].filter(s => !s.src).map(s => s.textContent)")
+                for number, source in enumerate(inline):
+                    scripts[f"inline script {number + 1}"] = len(gzip.compress(source.encode()))
+            context.close()
+        browser.close()
+    js_total = sum(scripts.values())
+    for name, size in scripts.items():
+        print(f"bench: consultations [map page]: {size / 1024:6.1f} KB gzip  {name}", flush=True)
+    print(f"bench: consultations [map page]: {js_total / 1024:.1f} KB gzipped JavaScript in total; "
+          f"first idea after {', '.join(f'{t * 1000:.0f}' for t in times)} ms", flush=True)
+    ordered = sorted(times)
+    result = Result(label=f"map page: first idea shown (JS {js_total / 1024:.1f} KB gz)", path=path,
+                    requests=len(times), errors=sum(errors.values()),
+                    seconds=round(time.monotonic() - started, 3),
+                    rps=len(times) / max(sum(times), 1e-9),
+                    p50_ms=_percentile(ordered, 0.5), p95_ms=_percentile(ordered, 0.95),
+                    concurrency=1, error_kinds=errors)
+    check = LimitedCheck(result, bare, min_ratio=0.0, max_p95_ms=MAX_FIRST_IDEA_MS,
+                         limits=(("gzipped JavaScript bytes", js_total, MAX_JS_GZIP),))
+    return result, check
+
+
+def _percentile(ordered: list[float], fraction: float) -> float | None:
+    if not ordered:
+        return None
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1] * 1000
+
+
+# --- the scenario -----------------------------------------------------------------------------
+
+
+def _print_verdicts(checks: list[Check]) -> None:
+    for check in checks:
+        limits = getattr(check, "limits", ())
+        figures = [f"p95 {check.result.p95_ms:.1f} ms <= {check.max_p95_ms:.0f} ms"
+                   if check.result.p95_ms is not None else "no successful request"]
+        figures += [f"{what} {figure:,.0f} <= {most:,.0f}" for what, figure, most in limits]
+        print(f"bench: consultations: {'met' if check.met else 'MISSED'}: {check.result.label}: "
+              + "; ".join(figures), flush=True)
+
+
+def run(base_url: str) -> Scenario:
+    total, seconds = add_ideas(DATABASE_URL)
+    print(f"bench: consultations [postgresql]: {total} ideas in {SLUG} ({seconds:.1f} s to insert)",
+          flush=True)
+    whole_area = whole_area_bbox(base_url)
+    results, checks = api_checks(base_url, "postgresql", whole_area)
+    bare = results[0]
+    page_result, page_check = map_page_check(base_url, bare)
+    results.append(page_result)
+    checks.append(page_check)
+
+    with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as folder:
+        started = time.monotonic()
+        sqlite_url = prepare_sqlite(Path(folder) / "bench.db")
+        total, seconds = add_ideas(sqlite_url)
+        print(f"bench: consultations [sqlite]: {total} ideas in {SLUG} ({seconds:.1f} s to insert, "
+              f"{time.monotonic() - started:.1f} s with migrating and seeding)", flush=True)
+        with served_app({"DATABASE_URL": sqlite_url}, setup=False) as sqlite_base:
+            sqlite_results, sqlite_checks = api_checks(sqlite_base, "sqlite", whole_area)
+    results += sqlite_results
+    checks += sqlite_checks
+    _print_verdicts(checks)
+    return Scenario(results=results, checks=checks)

@@ -1,0 +1,1 @@
+"""Consultations: questions asked on a map or a plan, answered with ideas and supports."""

@@ -1,0 +1,70 @@
+"""JSON API v1: consultations and their ideas as GeoJSON, described by OpenAPI."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from flask_login import current_user
+
+from participation.consultations import queries
+from participation.consultations.models import Consultation
+from participation.consultations.openapi import openapi_document
+from participation.extensions import db
+
+bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
+
+
+def _summary(consultation: Consultation, idea_count: int) -> dict:
+    return {
+        "slug": consultation.slug,
+        "title": consultation.title,
+        "summary": consultation.summary,
+        "state": consultation.state,
+        "map_mode": consultation.map_mode,
+        "plan_coordinates": consultation.is_plan,
+        "allowed_kinds": consultation.allowed_kinds,
+        "bbox": consultation.bounds.as_list() if consultation.bounds else None,
+        "ideas": idea_count,
+        "url": url_for("consultations.show", slug=consultation.slug, _external=True),
+        "ideas_url": url_for("consultations_api.ideas", slug=consultation.slug, _external=True),
+    }
+
+
+@bp.get("/consultations")
+def consultations():
+    items = db.session.scalars(Consultation.public().order_by(Consultation.id)).all()
+    counts = queries.consultation_idea_counts(c.id for c in items)
+    return jsonify(consultations=[_summary(c, counts.get(c.id, 0)) for c in items])
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    item = _load(slug)
+    body = _summary(item, queries.consultation_idea_counts([item.id]).get(item.id, 0))
+    body["area"] = item.geometry
+    body["categories"] = [{"id": c.id, "name": c.name, "color": c.color} for c in item.categories]
+    return jsonify(body)
+
+
+@bp.get("/consultations/<slug>/ideas")
+def ideas(slug: str):
+    """Ideas as a GeoJSON FeatureCollection; `bbox=west,south,east,north`, `category`, `status`
+    filter; beyond MAX_FEATURES the answer is grid clusters (`properties.clustered`)."""
+    item = _load(slug)
+    if request.args.get("bbox") and queries.IdeaFilters.from_args(request.args).bbox is None:
+        return jsonify(error="bbox must be west,south,east,north"), 400
+    collection = queries.map_features(item, queries.IdeaFilters.from_args(request.args))
+    response = jsonify(collection)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def _load(slug: str) -> Consultation:
+    item = db.first_or_404(db.select(Consultation).where(Consultation.slug == slug))
+    if not item.can_view(current_user):
+        abort(404)
+    return item

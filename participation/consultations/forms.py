@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from participation.consultations.models import (
+    IDEA_BODY_MAX,
+    IDEA_STATUS_LABELS,
+    IDEA_TITLE_MAX,
+    KIND_LABELS,
+    LAYER_KIND_LABELS,
+    MAP_MODE_LABELS,
+    WMS_FORMATS,
+)
+from participation.core.forms import choices, max_length, required
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[max_length(500)],
+        description=_l("One or two sentences shown in lists."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), max_length(20000)],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
+    results = TextAreaField(
+        _l("Results"),
+        validators=[Optional(), max_length(20000)],
+        description=_l(
+            "What came of the ideas. Needed before you publish the results; shown on the public "
+            "page from then on. Markdown is allowed: **bold**, *italic*, lists and links."
+        ),
+        render_kw={"rows": 6},
+    )
+    map_mode = RadioField(
+        _l("Kind of map"),
+        choices=choices(MAP_MODE_LABELS.items()),
+        default="geographic",
+        validators=[required()],
+    )
+    allowed_kinds = MultiCheckboxField(
+        _l("Residents may draw"), choices=choices(KIND_LABELS.items()), default=["point"]
+    )
+    area_file = FileField(
+        _l("Participation area as a GeoJSON file"),
+        description=_l("A Polygon or MultiPolygon in longitude/latitude. Ideas must lie inside it."),
+    )
+    area_positions = TextAreaField(
+        _l("Or: corners of the participation area"),
+        description=_l(
+            "One corner per line: latitude, longitude (on a plan: x, y). You can also click "
+            "the corners on the map. Leave empty to keep the current area."
+        ),
+        render_kw={"rows": 5, "data-positions": "polygon"},
+    )
+    clear_area = BooleanField(_l("Remove the participation area"))
+
+    def validate_allowed_kinds(self, field):
+        if not field.data:
+            raise ValidationError(_l("Please choose at least one kind of shape."))
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Category name"), validators=[required(), max_length(80)])
+    color = StringField(
+        _l("Colour"),
+        default="#0b5394",
+        validators=[
+            required(),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Please give a colour like #0b5394.")),
+        ],
+        render_kw={"type": "color"},
+    )
+
+
+class LayerForm(FlaskForm):
+    name = StringField(_l("Layer name"), validators=[required(), max_length(120)])
+    kind = SelectField(_l("Kind of layer"), choices=choices(LAYER_KIND_LABELS.items()), default="image")
+    image = FileField(_l("Image file"), description=_l("PNG, JPEG or WebP. Needed for image layers."))
+    south = FloatField(_l("South-west corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    west = FloatField(_l("South-west corner: longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    north = FloatField(_l("North-east corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    east = FloatField(_l("North-east corner: longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    url = StringField(
+        _l("Service address"),
+        validators=[Optional(), max_length(500)],
+        description=_l(
+            "A tile template like https://tiles.example.org/{z}/{x}/{y}.png or a WMS address. "
+            "It must be on this website (starting with “/”) or on a host an administrator has "
+            "allowed first (setting MAP_TILE_ORIGINS)."
+        ),
+    )
+    wms_layers = StringField(_l("WMS layer names"), validators=[Optional(), max_length(200)])
+    wms_format = SelectField(
+        _l("WMS image format"), choices=choices((f, f) for f in WMS_FORMATS), default=WMS_FORMATS[0]
+    )
+    attribution = StringField(_l("Attribution"), validators=[Optional(), max_length(300)])
+    opacity = FloatField(_l("Opacity (0 to 1)"), default=1.0, validators=[NumberRange(0, 1)])
+    is_base = BooleanField(_l("Background layer (only one background is shown at a time)"))
+
+
+class StateForm(FlaskForm):
+    target = HiddenField(validators=[required()])
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(_l("Title of your idea"), validators=[required(), max_length(IDEA_TITLE_MAX)])
+    body = TextAreaField(
+        _l("Describe your idea"),
+        validators=[required(), max_length(IDEA_BODY_MAX)],
+        render_kw={"rows": 6},
+    )
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    kind = RadioField(
+        _l("Shape"), choices=choices(KIND_LABELS.items()), default="point", validators=[required()]
+    )
+    positions = TextAreaField(_l("Position"), validators=[required()], render_kw={"rows": 4})
+    photo = FileField(
+        _l("Photo"),
+        description=_l(
+            "JPEG, PNG or WebP, at most 8 MB. We remove the location and camera data stored in the file."
+        ),
+    )
+    photo_description = StringField(
+        _l("What does the photo show?"),
+        validators=[Optional(), max_length(300)],
+        description=_l("For people who cannot see the photo."),
+    )
+    remove_photo = BooleanField(_l("Remove the current photo"))
+
+
+class AnswerForm(FlaskForm):
+    # not id="status": that is the layout's live region, and the label would name it instead
+    status = SelectField(_l("Status"), choices=choices(IDEA_STATUS_LABELS.items()), id="answer-status")
+    response = TextAreaField(
+        _l("Answer of the city"), validators=[Optional(), max_length(5000)], render_kw={"rows": 5}
+    )

@@ -1,0 +1,296 @@
+"""Writes for consultations, layers, ideas and supports. Services flush; views commit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from participation.consultations.models import (
+    TRANSITIONS,
+    Category,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    LayerKind,
+    MapLayer,
+    State,
+    Support,
+    Visibility,
+)
+from participation.core import geo, uploads
+from participation.core.locale import DEFAULT_LOCALE
+from participation.core.mail import send_mail
+from participation.core.models import utcnow
+from participation.extensions import db
+from participation.notifications import services as notifications
+from participation.notifications.models import Kind
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+class ResultsMissing(InvalidTransition):
+    """Results are published only once staff have written them."""
+
+
+# --- consultations ---------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    text = text.replace("ß", "ss")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60] or "beteiligung"
+
+
+def unique_slug(title: str, exclude_id: int | None = None) -> str:
+    base = slugify(title)
+    slug, number = base, 2
+    while True:
+        query = select(Consultation.id).where(Consultation.slug == slug)
+        if exclude_id is not None:
+            query = query.where(Consultation.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        slug, number = f"{base}-{number}", number + 1
+
+
+def save_consultation(
+    consultation: Consultation | None,
+    *,
+    title: str,
+    summary: str,
+    description: str,
+    map_mode: str,
+    allowed_kinds: list[str],
+    area: dict | None,
+    keep_area: bool,
+    author,
+    results: str | None = None,
+) -> Consultation:
+    """Create or update; `area` replaces the participation area unless `keep_area`."""
+    if consultation is None:
+        consultation = Consultation(created_by_id=author.id, slug=unique_slug(title), state=State.DRAFT.value)
+        db.session.add(consultation)
+    consultation.title = title.strip()
+    consultation.summary = (summary or "").strip()
+    consultation.description = (description or "").strip()
+    if results is not None:
+        consultation.results = results.strip()
+    consultation.map_mode = map_mode
+    consultation.allowed_kinds = [k for k in ("point", "line", "polygon") if k in allowed_kinds] or ["point"]
+    if not keep_area:
+        consultation.set_geometry(area)
+    db.session.flush()
+    return consultation
+
+
+def change_state(consultation: Consultation, target: State) -> None:
+    if target not in TRANSITIONS[State(consultation.state)]:
+        raise InvalidTransition(f"{consultation.state} -> {target}")
+    if target is State.EVALUATED and not (consultation.results or "").strip():
+        raise ResultsMissing(consultation.slug)
+    consultation.state = target.value
+    db.session.flush()
+
+
+def add_category(consultation: Consultation, name: str, color: str) -> Category:
+    category = Category(
+        consultation=consultation,
+        name=name.strip(),
+        color=color,
+        position=len(consultation.categories),
+    )
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def delete_category(category: Category) -> None:
+    db.session.delete(category)
+    db.session.flush()
+
+
+def add_image_layer(
+    consultation: Consultation,
+    *,
+    name: str,
+    data: bytes,
+    corners: geo.BBox | None,
+    is_base: bool,
+    opacity: float,
+    attribution: str,
+) -> MapLayer:
+    """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
+    geographic map, or filling the pixel space on a plan-only one."""
+    stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
+    layer = MapLayer(
+        consultation=consultation,
+        name=name.strip(),
+        kind=LayerKind.IMAGE.value,
+        is_base=is_base,
+        opacity=opacity,
+        attribution=attribution or "",
+        image_key=stored.key,
+        image_width=stored.width,
+        image_height=stored.height,
+        position=len(consultation.layers),
+    )
+    if corners is not None:
+        layer.west, layer.south, layer.east, layer.north = corners.as_list()
+    db.session.add(layer)
+    db.session.flush()
+    return layer
+
+
+def add_service_layer(
+    consultation: Consultation,
+    *,
+    name: str,
+    kind: LayerKind,
+    url: str,
+    wms_layers: str | None,
+    is_base: bool,
+    wms_format: str | None = None,
+    opacity: float,
+    attribution: str,
+) -> MapLayer:
+    layer = MapLayer(
+        consultation=consultation,
+        name=name.strip(),
+        kind=kind.value,
+        url=url.strip(),
+        wms_layers=(wms_layers or "").strip() or None,
+        wms_format=wms_format if kind is LayerKind.WMS else None,
+        is_base=is_base,
+        opacity=opacity,
+        attribution=attribution or "",
+        position=len(consultation.layers),
+    )
+    db.session.add(layer)
+    db.session.flush()
+    return layer
+
+
+def delete_layer(layer: MapLayer) -> None:
+    key = layer.image_key
+    db.session.delete(layer)
+    db.session.flush()
+    if key:
+        uploads.delete_after_commit(key)
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+
+def check_idea_geometry(consultation: Consultation, geometry: dict) -> dict:
+    """The rules every idea's shape must follow; raises GeometryError with the reason."""
+    geometry = geo.normalise(geometry, geographic=not consultation.is_plan)
+    if geo.kind_of(geometry) not in consultation.allowed_kinds:
+        raise geo.GeometryError(_l("This consultation does not accept this kind of shape."))
+    if consultation.is_plan:
+        box = consultation.plan_box()
+        if box is None:
+            raise geo.GeometryError(_l("This consultation has no plan yet."))
+        if not geo.within_box(geometry, box):
+            raise geo.GeometryError(_l("Please place your idea on the plan."))
+    if consultation.geometry and not geo.within(geometry, consultation.geometry):
+        raise geo.GeometryError(_l("Please place your idea inside the participation area."))
+    return geometry
+
+
+def save_idea(
+    idea: Idea | None,
+    consultation: Consultation,
+    *,
+    author,
+    title: str,
+    body: str,
+    category: Category | None,
+    geometry: dict,
+    photo: bytes | None,
+    photo_description: str | None,
+    remove_photo: bool = False,
+) -> Idea:
+    geometry = check_idea_geometry(consultation, geometry)
+    stored = None
+    if photo:
+        stored = uploads.store_image(
+            photo,
+            "ideas",
+            thumbnail_side=480,
+            formats=uploads.PHOTO_FORMATS,
+            max_bytes=uploads.PHOTO_MAX_BYTES,
+        )
+    if idea is None:
+        idea = Idea(
+            consultation=consultation,
+            author_id=author.id,
+            status=IdeaStatus.RECEIVED.value,
+            visibility=Visibility.VISIBLE.value,
+        )
+        db.session.add(idea)
+    idea.title = title.strip()
+    idea.body = body.strip()
+    idea.category = category
+    idea.kind = geo.kind_of(geometry)
+    idea.set_geometry(geometry)
+    old_keys = []
+    if stored is not None or remove_photo:
+        old_keys = [k for k in (idea.photo_key, idea.thumbnail_key) if k]
+        idea.photo_key = stored.key if stored else None
+        idea.thumbnail_key = stored.thumbnail_key if stored else None
+    if idea.photo_key:
+        idea.photo_description = (photo_description or "").strip() or None
+    else:
+        idea.photo_description = None
+    db.session.flush()
+    for key in old_keys:
+        uploads.delete_after_commit(key)
+    return idea
+
+
+def toggle_support(idea: Idea, user) -> bool:
+    """Support the idea, or take the support back; returns whether the user now supports it."""
+    existing = db.session.scalar(
+        select(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
+    )
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        return False
+    db.session.add(Support(idea_id=idea.id, user_id=user.id))
+    db.session.flush()
+    return True
+
+
+def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None:
+    """Staff set the status and answer; the author hears about it by mail."""
+    idea.status = status.value
+    idea.response = (response or "").strip() or None
+    idea.responded_at = utcnow()
+    idea.responded_by_id = staff.id
+    db.session.flush()
+    notifications.target_event(  # followers hear of it; the author gets the mail below instead
+        "idea", idea.id, Kind.RESPONSE if idea.response else Kind.STATUS, actor=staff,
+        excerpt=idea.response or str(idea.status_label), already_mailed={idea.author_id},
+    )
+    author = idea.author
+    if author is None or author.is_deleted or not author.email:
+        return
+    link = url_for("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id, _external=True)
+    with force_locale(author.locale or DEFAULT_LOCALE):
+        send_mail(
+            author.email,
+            _("The city has answered your idea"),
+            render_template(
+                "consultations/mail/answer.txt", idea=idea, link=link, status=str(idea.status_label)
+            ),
+        )

@@ -1,0 +1,292 @@
+"""Public and resident pages: consultations, the map, ideas, supports and exports."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.consultations import commentable as _commentable  # noqa: F401 - registers ideas for comments
+from participation.consultations import exports, maps, queries, services
+from participation.consultations import personal_data as _personal_data  # noqa: F401 - registers exporters
+from participation.consultations.forms import AnswerForm, IdeaForm
+from participation.consultations.models import (
+    IDEA_STATUS_LABELS,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    State,
+)
+from participation.core import geo, uploads
+from participation.core.errors import rerenders_on_csrf_error
+from participation.core.forms import ActionForm, choices, show_form
+from participation.core.htmx import render_page_or_fragment
+from participation.core.pagination import paginate
+from participation.extensions import db, limiter
+
+bp = Blueprint("consultations", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def open_consultations(limit: int = 5) -> list[Consultation]:
+    """For the home page: the newest consultations that accept ideas."""
+    return list(db.session.scalars(Consultation.open_ones().limit(limit)))
+
+
+def load_consultation(slug: str) -> Consultation:
+    consultation = db.first_or_404(db.select(Consultation).where(Consultation.slug == slug))
+    if not consultation.can_view(current_user):
+        abort(404)  # drafts do not exist for the public
+    return consultation
+
+
+def load_idea(consultation: Consultation, idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.consultation_id != consultation.id or not idea.can_view(current_user):
+        abort(404)
+    return idea
+
+
+@bp.get("/beteiligung")
+def index():
+    page = paginate(
+        Consultation.public().order_by(
+            Consultation.state == State.EVALUATED.value, Consultation.created_at.desc()
+        ),
+        per_page=20,
+    )
+    counts = queries.consultation_idea_counts(c.id for c in page.items)
+    return render_template("consultations/index.html", page=page, counts=counts)
+
+
+@bp.get("/beteiligung/<slug>")
+def show(slug: str):
+    consultation = load_consultation(slug)
+    filters = queries.IdeaFilters.from_args(request.args)
+    filters.bbox = None  # the list shows the whole area; the map asks the API by bbox
+    page = paginate(queries.newest_first(queries.filtered_ideas(consultation, filters)), per_page=20)
+    ids = [idea.id for idea in page.items]
+    return render_template(
+        "consultations/show.html",
+        consultation=consultation,
+        page=page,
+        filters=filters,
+        counts=queries.support_counts(ids),
+        supported=queries.supported_by(current_user, ids),
+        status_labels=IDEA_STATUS_LABELS,
+        map=maps.consultation_map(consultation),
+        api_url=url_for("consultations_api.ideas", slug=consultation.slug, **filters.as_args()),
+    )
+
+
+@bp.get("/beteiligung/<slug>/ideen/<int:idea_id>")
+def idea(slug: str, idea_id: int):
+    consultation = load_consultation(slug)
+    idea = load_idea(consultation, idea_id)
+    answer_form = None
+    if idea.can_answer(current_user):
+        answer_form = AnswerForm(status=idea.status, response=idea.response)
+    return render_template(
+        "consultations/idea.html",
+        consultation=consultation,
+        answer_form=answer_form,
+        map=maps.idea_map(consultation, idea),
+        **_supports_context(idea),
+    )
+
+
+def _supports_context(idea: Idea) -> dict:
+    return {
+        "support_count": queries.support_count(idea.id),
+        "supported": idea.id in queries.supported_by(current_user, [idea.id]),
+        "support_form": ActionForm(),
+        "idea": idea,
+    }
+
+
+@bp.route("/beteiligung/<slug>/ideen/neu", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@rerenders_on_csrf_error
+def new_idea(slug: str):
+    consultation = load_consultation(slug)
+    if not consultation.can_add_idea(current_user):
+        abort(403)
+    form = _idea_form(consultation)
+    if form.validate_on_submit():
+        saved = _save_idea_from(form, consultation, None)
+        if saved is not None:
+            db.session.commit()
+            flash(_("Thank you. Your idea has been published."), "success")
+            return redirect(url_for("consultations.idea", slug=slug, idea_id=saved.id))
+    return show_form(
+        "consultations/idea_form.html",
+        form,
+        consultation=consultation,
+        idea=None,
+        map=maps.placement_map(consultation),
+    )
+
+
+@bp.route("/beteiligung/<slug>/ideen/<int:idea_id>/bearbeiten", methods=["GET", "POST"])
+@rerenders_on_csrf_error
+def edit_idea(slug: str, idea_id: int):
+    consultation = load_consultation(slug)
+    idea = load_idea(consultation, idea_id)
+    if not idea.can_edit(current_user):
+        abort(403)
+    form = _idea_form(consultation, idea)
+    if form.validate_on_submit():
+        saved = _save_idea_from(form, consultation, idea)
+        if saved is not None:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("consultations.idea", slug=slug, idea_id=idea.id))
+    return show_form(
+        "consultations/idea_form.html",
+        form,
+        consultation=consultation,
+        idea=idea,
+        map=maps.placement_map(consultation),
+    )
+
+
+def _idea_form(consultation: Consultation, idea: Idea | None = None) -> IdeaForm:
+    form = IdeaForm(obj=None)
+    if idea is not None and not form.is_submitted():
+        form.title.data, form.body.data = idea.title, idea.body
+        form.category.data = str(idea.category_id or "")
+        form.kind.data = idea.kind
+        form.positions.data = geo.positions_text(idea.geometry, geographic=not consultation.is_plan)
+        form.photo_description.data = idea.photo_description
+    form.category.choices = choices(
+        [("", _("No category"))] + [(c.id, c.name) for c in consultation.categories]
+    )
+    form.kind.choices = [c for c in form.kind.choices if c.value in consultation.allowed_kinds]
+    if form.kind.data not in consultation.allowed_kinds:
+        form.kind.data = consultation.allowed_kinds[0]
+    if consultation.is_plan:
+        form.positions.description = _(
+            "One point per line: x, y in pixels of the plan, counted from its "
+            "lower left corner. Or click on the plan."
+        )
+    else:
+        form.positions.description = _(
+            "One point per line: latitude, longitude, for example 51.3300, 12.3400. "
+            "Or click on the map, or move the map and press “Add the map centre”."
+        )
+    return form
+
+
+def _save_idea_from(form: IdeaForm, consultation: Consultation, idea: Idea | None) -> Idea | None:
+    """Save, or put the reason on the form and write nothing."""
+    category = next((c for c in consultation.categories if str(c.id) == form.category.data), None)
+    if form.category.data and category is None:
+        form.category.errors = [_("Please choose one of the categories.")]
+        return None
+    # one byte more than allowed is enough to refuse a photo as too large
+    photo = form.photo.data.read(uploads.PHOTO_MAX_BYTES + 1) if form.photo.data else None
+    try:
+        positions = geo.parse_positions(form.positions.data)
+        geometry = geo.geometry_from_positions(form.kind.data, positions, geographic=not consultation.is_plan)
+        with db.session.begin_nested():
+            return services.save_idea(
+                idea,
+                consultation,
+                author=current_user,
+                title=form.title.data,
+                body=form.body.data,
+                category=category,
+                geometry=geometry,
+                photo=photo,
+                photo_description=form.photo_description.data,
+                remove_photo=form.remove_photo.data,
+            )
+    except geo.GeometryError as error:
+        form.positions.errors = [str(error)]
+    except uploads.UploadError as error:
+        form.photo.errors = [str(error)]
+    if idea is not None:
+        db.session.refresh(idea)
+    return None
+
+
+@bp.post("/beteiligung/<slug>/ideen/<int:idea_id>/unterstuetzen")
+@limiter.limit("60 per minute")
+def toggle_support(slug: str, idea_id: int):
+    consultation = load_consultation(slug)
+    idea = load_idea(consultation, idea_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not idea.can_support(current_user):
+        abort(403)
+    now_supported = services.toggle_support(idea, current_user)
+    db.session.commit()
+    message = _("You support this idea.") if now_supported else _("You no longer support this idea.")
+    if not request.headers.get("HX-Request"):
+        flash(message, "success")
+        response = redirect(url_for("consultations.idea", slug=slug, idea_id=idea.id))
+        response.vary.add("HX-Request")
+        return response
+    return render_page_or_fragment(
+        "consultations/idea.html",
+        "consultations/_supports.html",
+        announcement=message,
+        **_supports_context(idea),
+    )
+
+
+@bp.post("/beteiligung/<slug>/ideen/<int:idea_id>/antwort")
+@rerenders_on_csrf_error
+def answer(slug: str, idea_id: int):
+    consultation = load_consultation(slug)
+    idea = load_idea(consultation, idea_id)
+    if not idea.can_answer(current_user):
+        abort(403)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        services.answer_idea(
+            idea, current_user, status=IdeaStatus(form.status.data), response=form.response.data
+        )
+        db.session.commit()
+        flash(_("The answer has been saved and the author has been informed."), "success")
+        return redirect(url_for("consultations.idea", slug=slug, idea_id=idea.id))
+    return show_form(
+        "consultations/idea.html",
+        form,
+        consultation=consultation,
+        answer_form=form,
+        map=maps.idea_map(consultation, idea),
+        **_supports_context(idea),
+    )
+
+
+@bp.get("/beteiligung/<slug>/export.csv")
+def export_csv(slug: str):
+    consultation = load_consultation(slug)
+    return exports.csv_response(consultation)
+
+
+@bp.get("/beteiligung/<slug>/export.geojson")
+def export_geojson(slug: str):
+    consultation = load_consultation(slug)
+    return exports.geojson_response(consultation)
+
+
+@bp.get("/media/<path:key>")
+def media(key: str):
+    if not uploads.valid_key(key):
+        abort(404)
+    try:
+        data = uploads.storage().read(key)
+    except FileNotFoundError:
+        abort(404)
+    mimetype = "image/png" if key.endswith(".png") else "image/jpeg"
+    response = send_file(io.BytesIO(data), mimetype=mimetype, max_age=86400)
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+from participation.consultations import staff_views  # noqa: E402, F401 - routes on this blueprint

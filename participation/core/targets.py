@@ -1,0 +1,111 @@
+"""Registry of things residents can comment on and follow: projects, ideas, later petitions.
+
+A content type registers itself once with a `TargetType`; comments, follows and
+notifications then refer to it as (target_type, target_id) and never import the package
+that owns it. Adding a new commentable or followable type is one `register()` call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _always(*_args) -> bool:
+    return True
+
+
+def _never(*_args) -> bool:
+    return False
+
+
+def _nobody(_obj) -> list[int]:
+    return []
+
+
+@dataclass(frozen=True)
+class TargetType:
+    """How the generic features talk to one content type.
+
+    key: the stored name ("project", "idea"); never change it once rows use it.
+    load: id -> object or None.
+    title, url: object -> its title, its path on this site.
+    can_view: (object, user) -> whether the user may see it (and so its comments).
+    is_open: object -> whether new comments and votes are accepted (reading always is).
+    stances: object -> whether comments may take a stance (for / neutral / against).
+    authors: object -> ids of the users who wrote it; they follow it without asking.
+    commentable, followable: which generic features the type takes part in.
+    """
+
+    key: str
+    load: Callable[[int], Any]
+    title: Callable[[Any], str]
+    url: Callable[[Any], str]
+    can_view: Callable[[Any, Any], bool] = _always
+    is_open: Callable[[Any], bool] = _always
+    stances: Callable[[Any], bool] = _never
+    authors: Callable[[Any], Iterable[int]] = _nobody
+    commentable: bool = True
+    followable: bool = True
+    label: Any = field(default="")  # a (lazy) name for the kind of thing, for screen readers
+
+
+@dataclass(frozen=True)
+class Target:
+    """One registered object, loaded: what comment and follow views work with."""
+
+    type: TargetType
+    id: int
+    obj: Any
+
+    @property
+    def key(self) -> str:
+        return self.type.key
+
+    @property
+    def title(self) -> str:
+        return self.type.title(self.obj)
+
+    @property
+    def url(self) -> str:
+        return self.type.url(self.obj)
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.type.is_open(self.obj))
+
+    @property
+    def stances(self) -> bool:
+        return bool(self.type.stances(self.obj))
+
+    def can_view(self, user) -> bool:
+        return bool(self.type.can_view(self.obj, user))
+
+    def author_ids(self) -> set[int]:
+        return {int(i) for i in self.type.authors(self.obj) if i is not None}
+
+
+_types: dict[str, TargetType] = {}
+
+
+def register(target_type: TargetType) -> TargetType:
+    _types[target_type.key] = target_type
+    return target_type
+
+
+def get_type(key: str) -> TargetType | None:
+    return _types.get(key)
+
+
+def registered() -> dict[str, TargetType]:
+    return dict(_types)
+
+
+def resolve(key: str, target_id: int) -> Target | None:
+    """The registered object, or None for an unknown type or a missing object."""
+    target_type = _types.get(key)
+    if target_type is None:
+        return None
+    obj = target_type.load(target_id)
+    return None if obj is None else Target(target_type, target_id, obj)

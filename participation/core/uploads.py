@@ -1,0 +1,203 @@
+"""Uploaded files: one storage interface, and images re-encoded before anything keeps them.
+
+Re-encoding from pixels drops EXIF (GPS position, camera serial, author), ICC tricks and
+anything smuggled after the image data; the image is turned upright first so dropping the
+orientation tag changes nothing visible. The local folder is the default store; another
+store (S3-compatible, for several app servers) only needs `save`, `read` and `delete` and
+is installed as `app.extensions["upload_storage"]`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from participation.extensions import db
+
+# Plans and aerial images (uploaded by staff) may also be GIFs and as large as a request
+# allows; residents' photos are JPEG, PNG or WebP of at most 8 MB.
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+_KEY = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*\.(jpg|png)$")
+
+
+class UploadError(ValueError):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class Storage(Protocol):
+    def save(self, key: str, data: bytes) -> None: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class LocalStorage:
+    """Files in a folder on this server (instance/uploads by default)."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise FileNotFoundError(key)
+        return self.root / key
+
+    def save(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+def storage() -> Storage:
+    store = current_app.extensions.get("upload_storage")
+    if store is None:
+        store = LocalStorage(Path(current_app.instance_path) / "uploads")
+        current_app.extensions["upload_storage"] = store
+    return store
+
+
+_PENDING_DELETE = "participation_uploads_delete_after_commit"
+
+
+def delete_after_commit(key: str) -> None:
+    """Forget a stored file once the transaction that stopped using it has committed; a
+    rolled-back request keeps the file its rows still point to."""
+    db.session.info.setdefault(_PENDING_DELETE, []).append(key)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_pending(session: Session) -> None:
+    keys = session.info.pop(_PENDING_DELETE, [])
+    if keys and has_app_context():
+        store = storage()
+        for key in keys:
+            store.delete(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_pending(session: Session) -> None:
+    session.info.pop(_PENDING_DELETE, None)
+
+
+def valid_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    key: str
+    width: int
+    height: int
+    thumbnail_key: str | None = None
+
+
+_FORMAT_MESSAGES = {
+    ACCEPTED_FORMATS: _l("Please upload a JPEG, PNG, WebP or GIF image."),
+    PHOTO_FORMATS: _l("Please upload a JPEG, PNG or WebP image."),
+}
+
+
+def _open(
+    data: bytes, formats: frozenset[str] = ACCEPTED_FORMATS, max_bytes: int | None = None
+) -> Image.Image:
+    if not data:
+        raise UploadError(_l("The file is empty."))
+    if max_bytes is not None and len(data) > max_bytes:
+        raise UploadError(
+            _l("The file is too large. Please use at most %(size)d MB.", size=max_bytes // (1024 * 1024))
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in formats:
+                raise UploadError(_FORMAT_MESSAGES.get(formats, _l("This kind of image is not accepted.")))
+            if probe.width * probe.height > MAX_PIXELS:
+                raise UploadError(_l("The image is too large. Please use at most 40 megapixels."))
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except UploadError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise UploadError(_l("The file is not an image we can read.")) from error
+    return ImageOps.exif_transpose(image)
+
+
+def _encode(image: Image.Image, lossless: bool) -> tuple[bytes, str]:
+    """Encode fresh pixel data: no EXIF, no comments, no metadata of any kind."""
+    out = io.BytesIO()
+    if lossless:
+        clean = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        pixels = Image.new(clean.mode, clean.size)
+        pixels.paste(clean)
+        pixels.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    clean = image.convert("RGB")
+    pixels = Image.new("RGB", clean.size)
+    pixels.paste(clean)
+    pixels.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), "jpg"
+
+
+def store_image(
+    data: bytes,
+    folder: str,
+    *,
+    lossless: bool = False,
+    max_side: int = 4096,
+    thumbnail_side: int | None = None,
+    formats: frozenset[str] = ACCEPTED_FORMATS,
+    max_bytes: int | None = None,
+) -> StoredImage:
+    """Check (format, file size), shrink and re-encode an uploaded image, save it (and a
+    thumbnail) under a new key. Nothing is stored when a check fails."""
+    image = _open(data, formats, max_bytes)
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side))
+    body, extension = _encode(image, lossless)
+    name = secrets.token_urlsafe(12).lower().replace("_", "-")
+    key = f"{folder}/{name}.{extension}"
+    store = storage()
+    store.save(key, body)
+    thumbnail_key = None
+    if thumbnail_side:
+        small = image.copy()
+        small.thumbnail((thumbnail_side, thumbnail_side))
+        thumb_body, thumb_extension = _encode(small, lossless)
+        thumbnail_key = f"{folder}/{name}-thumb.{thumb_extension}"
+        store.save(thumbnail_key, thumb_body)
+    return StoredImage(key, image.width, image.height, thumbnail_key)
+
+
+def image_dimensions(data: bytes) -> tuple[int, int]:
+    return _open(data).size

@@ -1,0 +1,253 @@
+// Maps of consultations: ideas loaded by bounding box into a marker cluster, opacity sliders,
+// placing positions by click or keyboard crosshair, and the support button's htmx swap.
+// Every page works without this file: the list, the coordinate fields and the forms are HTML.
+(function () {
+  "use strict";
+
+  function announce(text) {
+    var region = document.getElementById("status");
+    if (!region) { return; }
+    region.textContent = "";
+    var p = document.createElement("p");
+    p.className = "flash flash-info";
+    p.textContent = text;
+    region.appendChild(p);
+  }
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  }
+
+  function addOpacityControls(wrapper, tools) {
+    var layers = JSON.parse(wrapper.getAttribute("data-layers") || "[]");
+    layers.forEach(function (info, index) {
+      var layer = window[info.var];
+      if (!layer || !layer.setOpacity) { return; }
+      var id = wrapper.id + "-opacity-" + index;
+      var field = document.createElement("div");
+      field.className = "map-opacity";
+      var label = document.createElement("label");
+      label.setAttribute("for", id);
+      label.textContent = format(wrapper.getAttribute("data-label-opacity"), { layer: info.name });
+      var input = document.createElement("input");
+      input.type = "range";
+      input.id = id;
+      input.min = "0";
+      input.max = "100";
+      input.step = "5";
+      input.value = String(Math.round((info.opacity || 1) * 100));
+      input.addEventListener("input", function () { layer.setOpacity(Number(input.value) / 100); });
+      field.appendChild(label);
+      field.appendChild(input);
+      tools.appendChild(field);
+    });
+  }
+
+  function popupContent(props, supportsLabel) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = props.url;
+    link.textContent = props.title;
+    var meta = document.createElement("p");
+    meta.textContent = [props.status_label, props.category, format(supportsLabel, { count: props.supports })]
+      .filter(Boolean).join(" · ");
+    box.appendChild(link);
+    box.appendChild(meta);
+    return box;
+  }
+
+  function loadIdeas(map, wrapper, cluster) {
+    var baseUrl = wrapper.getAttribute("data-ideas-url");
+    var shapes = L.layerGroup().addTo(map);
+    var markers = {};  // idea id -> {marker, shape}; kept across refreshes so popups stay open
+    var groups = [];  // server-side clusters, replaced on every refresh
+    var timer = null;
+    var request = 0;
+    var focusing = false;
+
+    function centreOf(feature) {
+      if (feature.geometry.type === "Point") {
+        return L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+      }
+      return L.geoJSON(feature).getBounds().getCenter();
+    }
+
+    function addIdea(feature) {
+      var props = feature.properties;
+      var color = props.color || "#0b5394";
+      var shape = null;
+      if (feature.geometry.type !== "Point") {
+        shape = L.geoJSON(feature, { style: { color: color, weight: 4, fillOpacity: 0.2 } }).addTo(shapes);
+      }
+      var marker = L.circleMarker(centreOf(feature), { radius: 9, color: "#fff", weight: 2, fillColor: color,
+                                                       fillOpacity: 1 });
+      marker.bindPopup(popupContent(props, wrapper.getAttribute("data-label-supports")));
+      marker.bindTooltip(props.title);
+      cluster.addLayer(marker);
+      markers[props.id] = { marker: marker, shape: shape };
+    }
+
+    function addGroup(feature) {
+      var props = feature.properties;
+      var where = centreOf(feature);
+      var icon = L.divIcon({ className: "server-cluster", html: "<span>" + Number(props.count) + "</span>",
+                             iconSize: [40, 40] });
+      var group = L.marker(where, { icon: icon, keyboard: true,
+                                    title: format(wrapper.getAttribute("data-label-cluster"), { count: props.count }) });
+      group.on("click", function () { map.setView(where, map.getZoom() + 2); });
+      cluster.addLayer(group);
+      groups.push(group);
+    }
+
+    function show(data) {
+      groups.forEach(function (group) { cluster.removeLayer(group); });
+      groups = [];
+      var seen = {};
+      data.features.forEach(function (feature) {
+        if (feature.properties.cluster) {
+          addGroup(feature);
+          return;
+        }
+        seen[feature.properties.id] = true;
+        if (!markers[feature.properties.id]) { addIdea(feature); }
+      });
+      Object.keys(markers).forEach(function (id) {
+        if (!seen[id]) {
+          cluster.removeLayer(markers[id].marker);
+          if (markers[id].shape) { shapes.removeLayer(markers[id].shape); }
+          delete markers[id];
+        }
+      });
+    }
+
+    function refresh() {
+      if (focusing) { return; }
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); });
+      var url = baseUrl + (baseUrl.indexOf("?") === -1 ? "?" : "&") + "bbox=" + bbox.join(",");
+      var mine = ++request;
+      fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && mine === request) { show(data); } })
+        .catch(function () { /* the list below still shows every idea */ });
+    }
+
+    map.on("moveend", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 250);
+    });
+    refresh();
+
+    document.querySelectorAll(".show-on-map").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var entry = markers[button.getAttribute("data-idea-id")];
+        wrapper.scrollIntoView({ block: "center" });
+        if (!entry) { return; }
+        focusing = true;
+        cluster.zoomToShowLayer(entry.marker, function () {
+          entry.marker.openPopup();
+          focusing = false;
+        });
+      });
+    });
+  }
+
+  function setupPlacement(map, wrapper, tools) {
+    var field = document.getElementById(wrapper.getAttribute("data-placement-field"));
+    if (!field) { return; }
+    var plan = wrapper.getAttribute("data-plan") === "true";
+    var preview = L.layerGroup().addTo(map);
+
+    function kind() {
+      if (field.getAttribute("data-positions") === "polygon") { return "polygon"; }
+      var checked = document.querySelector('input[name="kind"]:checked');
+      return checked ? checked.value : "point";
+    }
+
+    function positions() {
+      return field.value.split(/\n|;/).map(function (line) {
+        var parts = line.trim().split(/[\s,]+/).filter(Boolean).map(Number);
+        return parts.length === 2 && parts.every(isFinite) ? parts : null;
+      }).filter(Boolean);
+    }
+
+    function draw() {
+      preview.clearLayers();
+      var latlngs = positions().map(function (p) { return plan ? L.latLng(p[1], p[0]) : L.latLng(p[0], p[1]); });
+      latlngs.forEach(function (ll) { L.circleMarker(ll, { radius: 6, color: "#a51d1d" }).addTo(preview); });
+      if (kind() === "line" && latlngs.length > 1) { L.polyline(latlngs, { color: "#a51d1d" }).addTo(preview); }
+      if (kind() === "polygon" && latlngs.length > 2) { L.polygon(latlngs, { color: "#a51d1d" }).addTo(preview); }
+    }
+
+    function add(latlng) {
+      var text = plan ? latlng.lng.toFixed(1) + ", " + latlng.lat.toFixed(1)
+                      : latlng.lat.toFixed(6) + ", " + latlng.lng.toFixed(6);
+      var lines = kind() === "point" ? [] : field.value.split("\n").filter(function (l) { return l.trim(); });
+      lines.push(text);
+      field.value = lines.join("\n");
+      draw();
+      announce(format(wrapper.getAttribute("data-label-added"), { count: lines.length }));
+    }
+
+    function button(label, handler) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button button-secondary";
+      b.textContent = label;
+      b.addEventListener("click", handler);
+      tools.appendChild(b);
+      return b;
+    }
+
+    map.on("click", function (event) { add(event.latlng); });
+    button(wrapper.getAttribute("data-label-add-centre"), function () { add(map.getCenter()); });
+    button(wrapper.getAttribute("data-label-clear"), function () {
+      field.value = "";
+      draw();
+      announce(wrapper.getAttribute("data-label-cleared"));
+    });
+    // Keyboard: the map pans with the arrow keys (Leaflet); Enter places at the crosshair.
+    map.getContainer().addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target === map.getContainer()) {
+        event.preventDefault();
+        add(map.getCenter());
+      }
+    });
+    field.addEventListener("input", draw);
+    document.querySelectorAll('input[name="kind"]').forEach(function (r) { r.addEventListener("change", draw); });
+    draw();
+  }
+
+  function setup(wrapper) {
+    var map = window[wrapper.getAttribute("data-map-var")];
+    if (!map) { return; }
+    var tools = wrapper.parentNode.querySelector(".map-tools");
+    addOpacityControls(wrapper, tools);
+    var clusterVar = wrapper.getAttribute("data-cluster-var");
+    if (clusterVar && wrapper.getAttribute("data-ideas-url") && window[clusterVar]) {
+      loadIdeas(map, wrapper, window[clusterVar]);
+    }
+    if (wrapper.getAttribute("data-placement-field")) {
+      setupPlacement(map, wrapper, tools);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Colours set through the CSSOM: the CSP forbids style attributes in the markup.
+    document.querySelectorAll(".swatch[data-color]").forEach(function (swatch) {
+      swatch.style.backgroundColor = swatch.getAttribute("data-color");
+    });
+    document.querySelectorAll(".map-wrapper[data-map-var]").forEach(setup);
+  });
+
+  // Support button: after htmx swaps the partial, keep focus on the button and read the news out.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var news = document.querySelector(".supports [data-announce]");
+    if (news) { announce(news.textContent); }
+    var target = event.detail.target;
+    var id = target && target.id ? target.id.replace("supports-", "support-button-") : null;
+    var button = id ? document.getElementById(id) : null;
+    if (button) { button.focus(); }
+  });
+})();
