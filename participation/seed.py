@@ -45,7 +45,12 @@ def seed_users(seeds_dir: Path = SEEDS_DIR) -> int:
 
 
 def seed_demo() -> dict[str, int]:
+    from participation.consultations.seed import seed_consultations
+    from participation.projects.seed import seed_projects
+
     counts = {"users": seed_users()}
+    counts.update(seed_consultations(SEEDS_DIR))
+    counts.update(seed_projects(SEEDS_DIR))  # after consultations: reuses their demo residents
     db.session.commit()
     return counts
 

@@ -1,0 +1,1 @@
+"""Comments on anything registered in core.targets: threads, stances, votes."""

@@ -1,0 +1,262 @@
+"""Comment threads on any registered target: read, write, answer, vote, edit, delete.
+
+Every action works as a plain form with a redirect back to the comment's permalink; with
+htmx the same routes answer with the changed fragment instead (Vary: HX-Request).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.comments import queries, services
+from participation.comments.forms import CommentForm, ReplyForm
+from participation.comments.models import SORT_LABELS, STANCE_LABELS, Comment, Sort
+from participation.core import targets
+from participation.core.errors import rerenders_on_csrf_error
+from participation.core.forms import ActionForm, show_form
+from participation.core.models import utcnow
+from participation.extensions import db, htmx, limiter
+
+bp = Blueprint("comments", __name__, template_folder="templates")
+
+
+def _per_account() -> str:
+    # the user id, not the login token: limiter keys end up in Redis
+    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{request.remote_addr}"
+
+
+# Comments and answers together: one budget per account, whatever the form.
+writing_limit = limiter.shared_limit(
+    "10 per minute", scope="comments-writing", key_func=_per_account, methods=["POST"]
+)
+
+
+def load_target(target_type: str, target_id: int) -> targets.Target:
+    target = targets.resolve(target_type, target_id)
+    if target is None or not target.type.commentable or not target.can_view(current_user):
+        abort(404)
+    return target
+
+
+def load_comment(comment_id: int) -> tuple[Comment, targets.Target]:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    return comment, load_target(comment.target_type, comment.target_id)
+
+
+def _sort() -> Sort:
+    try:
+        return Sort(request.args.get("sort", Sort.NEWEST.value))
+    except ValueError:
+        return Sort.NEWEST
+
+
+def _action_form():
+    """The CSRF-carrying form for buttons, only for signed-in people: anonymous visitors get
+    no session cookie (generating a token would set one)."""
+    return ActionForm(formdata=None) if current_user.is_authenticated else None
+
+
+def section_context(target: targets.Target, *, sort: Sort | None = None, page: int = 1, form=None) -> dict:
+    if form is None and current_user.is_authenticated:
+        form = CommentForm(formdata=None)
+    return {
+        "target": target,
+        "thread": queries.thread_page(
+            target.key, target.id, sort=sort or Sort.NEWEST, page=page, viewer=current_user
+        ),
+        "form": form,
+        "action_form": _action_form(),
+        "sort_labels": SORT_LABELS,
+        "stance_labels": STANCE_LABELS,
+        "now": utcnow(),
+    }
+
+
+@bp.app_template_global()
+def comment_section(target_type: str, target_id: int) -> dict:
+    """For the pages of commentable things: `{% with c = comment_section("idea", idea.id) %}`."""
+    target = load_target(target_type, target_id)
+    return section_context(target, sort=_sort())
+
+
+@bp.app_template_global()
+def comment_counts(target_type: str, target_ids) -> dict[int, int]:
+    return queries.counts_for(target_type, target_ids)
+
+
+def _respond(fragment: str, page: str, status: int = 200, **context):
+    """The fragment for htmx, the page otherwise. htmx swaps only 2xx answers, so a refusal
+    it must show (the form with its errors) goes to it as 200, to everybody else as `status`."""
+    template = fragment if htmx else page
+    response = make_response(render_template(template, **context), 200 if htmx else status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _back_to(comment: Comment | None, target: targets.Target):
+    location = url_for("comments.permalink", comment_id=comment.id) if comment else target.url
+    response = redirect(location + (f"#comment-{comment.id}" if comment else "#comments"))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/kommentare/<target_type>/<int:target_id>")
+def thread(target_type: str, target_id: int):
+    target = load_target(target_type, target_id)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    context = section_context(target, sort=_sort(), page=page)
+    if htmx and page > 1:
+        return _respond("comments/_more.html", "comments/thread.html", **context)
+    return _respond("comments/_section.html", "comments/thread.html", **context)
+
+
+@bp.post("/kommentare/<target_type>/<int:target_id>")
+@writing_limit
+@rerenders_on_csrf_error
+def create(target_type: str, target_id: int):
+    target = load_target(target_type, target_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(target, current_user, form.body.data, form.stance.data or None)
+        except services.CommentRefused as refused:
+            form.body.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            message = _("Your comment has been published.")
+            if not htmx:
+                flash(message, "success")
+                return _back_to(comment, target)
+            return _respond(
+                "comments/_section.html",
+                "comments/thread.html",
+                announcement=message,
+                **section_context(target),
+            )
+    return _respond(
+        "comments/_section.html", "comments/thread.html", status=422, **section_context(target, form=form)
+    )
+
+
+@bp.route("/kommentare/<int:comment_id>/antworten", methods=["GET", "POST"])
+@writing_limit
+@rerenders_on_csrf_error
+def reply(comment_id: int):
+    parent, target = load_comment(comment_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            answer = services.add_reply(target, parent, current_user, form.body.data)
+        except services.CommentRefused as refused:
+            form.body.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            flash(_("Your answer has been published."), "success")
+            return _back_to(answer, target)
+    return show_form(
+        "comments/reply.html", form, parent=parent, target=target, node=queries.node_for(parent, current_user)
+    )
+
+
+@bp.get("/kommentare/<int:comment_id>")
+def permalink(comment_id: int):
+    comment, target = load_comment(comment_id)
+    root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
+    return render_template(
+        "comments/permalink.html",
+        target=target,
+        node=queries.single_thread(root, current_user),
+        highlight=comment.id,
+        action_form=_action_form(),
+        now=utcnow(),
+    )
+
+
+@bp.route("/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
+@rerenders_on_csrf_error
+def edit(comment_id: int):
+    comment, target = load_comment(comment_id)
+    if not comment.can_edit(current_user):
+        abort(403)
+    form = CommentForm(obj=comment) if comment.depth == 0 else ReplyForm(obj=comment)
+    if comment.depth == 0 and not form.is_submitted():
+        form.stance.data = comment.stance or ""  # "no stance" is a choice of its own
+    if form.validate_on_submit():
+        stance = getattr(form, "stance", None)
+        try:
+            services.edit_comment(
+                target, comment, current_user, form.body.data, stance.data if stance is not None else None
+            )
+        except services.CommentRefused as refused:
+            form.body.errors = [str(refused.message)]
+        else:
+            db.session.commit()
+            flash(_("Your comment has been changed."), "success")
+            return _back_to(comment, target)
+    if not target.stances and hasattr(form, "stance"):
+        del form.stance
+    deadline = comment.created_at + timedelta(minutes=15)
+    return show_form("comments/edit.html", form, comment=comment, target=target, deadline=deadline)
+
+
+@bp.post("/kommentare/<int:comment_id>/loeschen")
+def delete(comment_id: int):
+    comment, target = load_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not comment.can_delete(current_user):
+        abort(403)
+    services.delete_comment(comment, current_user)
+    db.session.commit()
+    flash(_("Your comment has been deleted."), "success")
+    return _back_to(comment, target)
+
+
+@bp.post("/kommentare/<int:comment_id>/stimme")
+@limiter.limit("60 per minute", key_func=_per_account)
+def vote(comment_id: int):
+    comment, target = load_comment(comment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    value = {"up": 1, "down": -1}.get(request.form.get("value", ""))
+    if value is None:
+        abort(400)
+    try:
+        held = services.vote(target, comment, current_user, value)
+    except services.CommentRefused as refused:
+        db.session.rollback()
+        if htmx:
+            return _respond(
+                "comments/_votes.html",
+                "comments/permalink.html",
+                status=422,
+                node=queries.node_for(comment, current_user),
+                target=target,
+                action_form=_action_form(),
+                announcement=str(refused.message),
+            )
+        flash(str(refused.message), "error")
+        return _back_to(comment, target)
+    db.session.commit()
+    message = {
+        1: _("You voted this comment up."),
+        -1: _("You voted this comment down."),
+        0: _("Your vote has been taken back."),
+    }[held]
+    if not htmx:
+        flash(message, "success")
+        return _back_to(comment, target)
+    return _respond(
+        "comments/_votes.html",
+        "comments/permalink.html",
+        node=queries.node_for(comment, current_user),
+        target=target,
+        action_form=_action_form(),
+        announcement=message,
+    )

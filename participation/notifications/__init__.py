@@ -1,0 +1,1 @@
+"""Following things (projects, consultations, ideas ...) and the notifications that follow."""

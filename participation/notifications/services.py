@@ -1,0 +1,240 @@
+"""Follows and notifications (their mail: notifications/mail.py). Services flush; views and CLI commit.
+
+Features report events here: `comment_written` (from comments) and `target_event` (a status
+change, an official answer or a project update). Recipients are the object's followers and
+authors, minus whoever caused the event and whoever explicitly stopped following.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import url_for
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from participation.accounts.models import NotificationMail, User
+from participation.core import personal_data, targets
+from participation.core.models import utcnow
+from participation.core.targets import Target
+from participation.extensions import db
+from participation.notifications import mail
+from participation.notifications.models import Follow, Kind, MailState, Notification
+
+EXCERPT_LENGTH = 280
+
+
+# --- following -------------------------------------------------------------------------------------
+
+
+def _row(user_id: int, target_type: str, target_id: int) -> Follow | None:
+    return db.session.scalar(
+        select(Follow).where(
+            Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id
+        )
+    )
+
+
+def is_following(user, target: Target) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    row = _row(user.id, target.key, target.id)
+    if row is not None:
+        return row.active
+    return user.id in target.author_ids()
+
+
+def set_following(user, target: Target, following: bool) -> None:
+    row = _row(user.id, target.key, target.id)
+    if row is not None:
+        row.active = following
+        db.session.flush()
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Follow(user_id=user.id, target_type=target.key, target_id=target.id, active=following)
+            )
+    except IntegrityError:  # a second tab followed a moment earlier
+        db.session.execute(
+            update(Follow)
+            .where(Follow.user_id == user.id, Follow.target_type == target.key, Follow.target_id == target.id)
+            .values(active=following)
+        )
+
+
+def follow_unless_decided(user, target: Target) -> None:
+    """Follow what one comments on, unless one has chosen before (an unfollow sticks)."""
+    if _row(user.id, target.key, target.id) is None:
+        set_following(user, target, True)
+
+
+def recipients(target: Target) -> set[int]:
+    rows = db.session.execute(
+        select(Follow.user_id, Follow.active).where(
+            Follow.target_type == target.key, Follow.target_id == target.id
+        )
+    ).all()
+    active = {user_id for user_id, is_active in rows if is_active}
+    stopped = {user_id for user_id, is_active in rows if not is_active}
+    return (active | target.author_ids()) - stopped
+
+
+# --- events -----------------------------------------------------------------------------------------
+
+
+def _excerpt(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def comment_written(target: Target, comment, parent) -> None:
+    """A reply tells the parent's author; every comment tells the followers."""
+    author = db.session.get(User, comment.author_id)
+    link = url_for("comments.permalink", comment_id=comment.id)
+    replied_to = None
+    if parent is not None and parent.author_id and parent.author_id != comment.author_id:
+        replied_to = parent.author_id
+        _notify(
+            {replied_to},
+            Kind.REPLY,
+            target,
+            actor=author,
+            excerpt=comment.body,
+            link=link,
+            comment_id=comment.id,
+        )
+    followers = recipients(target) - {comment.author_id, replied_to}
+    _notify(
+        followers, Kind.COMMENT, target, actor=author, excerpt=comment.body, link=link, comment_id=comment.id
+    )
+    follow_unless_decided(author, target)
+
+
+def comment_withdrawn(comment_id: int) -> None:
+    """Its author deleted the comment: its words leave other people's notifications too."""
+    db.session.execute(update(Notification).where(Notification.comment_id == comment_id).values(excerpt=""))
+
+
+def target_event(
+    target_type: str,
+    target_id: int,
+    kind: Kind | str,
+    *,
+    actor=None,
+    excerpt: str = "",
+    already_mailed: Iterable[int] = (),
+) -> int:
+    """Tell everyone who follows the object: a status change, an answer, an update.
+
+    `already_mailed` are people the calling feature has written to about this itself: they
+    get the notification in the app, but no second mail. Returns how many people were
+    notified. Unknown objects notify nobody."""
+    target = targets.resolve(target_type, target_id)
+    if target is None:
+        return 0
+    people = recipients(target) - ({actor.id} if actor is not None else set())
+    return _notify(
+        people, Kind(kind), target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed)
+    )
+
+
+def _notify(
+    user_ids: set[int],
+    kind: Kind,
+    target: Target,
+    *,
+    actor,
+    excerpt: str,
+    link: str,
+    comment_id: int | None = None,
+    no_mail: set[int] | None = None,
+) -> int:
+    user_ids = {i for i in user_ids if i is not None}
+    if not user_ids:
+        return 0
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids), User.deleted_at.is_(None))).all()
+    title = target.title[:200]
+    text = _excerpt(excerpt)
+    for user in users:
+        if not target.can_view(user):
+            continue  # a draft, say: nobody hears about what they may not see
+        note = Notification(
+            user_id=user.id,
+            kind=kind.value,
+            target_type=target.key,
+            target_id=target.id,
+            comment_id=comment_id,
+            actor_id=actor.id if actor is not None else None,
+            actor_name=actor.public_name if actor is not None else None,
+            title=title,
+            link=link,
+            excerpt=text,
+            mail_state=MailState.NONE.value if user.id in (no_mail or ()) else _mail_state_for(user),
+        )
+        db.session.add(note)
+        if note.mail_state == MailState.SENT.value:
+            mail.send_one(user, note)
+    db.session.flush()
+    return len(users)
+
+
+def _mail_state_for(user: User) -> str:
+    if not user.email or not user.email_confirmed:
+        return MailState.NONE.value
+    if user.notification_mail == NotificationMail.IMMEDIATELY.value:
+        return MailState.SENT.value
+    if user.notification_mail == NotificationMail.DAILY.value:
+        return MailState.PENDING.value
+    return MailState.NONE.value
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def mark_read(user, note_id: int | None = None) -> int:
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if note_id is not None:
+        query = query.where(Notification.id == note_id)
+    result = db.session.execute(query.values(read_at=utcnow()))
+    return result.rowcount
+
+
+# --- personal data -----------------------------------------------------------------------------------
+
+
+def _export_follows(user) -> list[dict]:
+    rows = db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id))
+    return [
+        {"on": f"{f.target_type}/{f.target_id}", "following": f.active, "since": f.created_at.isoformat()}
+        for f in rows
+    ]
+
+
+def _export_notifications(user) -> list[dict]:
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
+    return [
+        {
+            "kind": n.kind,
+            "title": n.title,
+            "link": n.link,
+            "text": n.excerpt,
+            "at": n.created_at.isoformat(),
+            "read_at": n.read_at.isoformat() if n.read_at else None,
+        }
+        for n in rows
+    ]
+
+
+def _erase(user) -> None:
+    """Follows and notifications go; in other people's notifications the name goes."""
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_name=None))
+
+
+personal_data.register_exporter("follows", _export_follows)
+personal_data.register_exporter("notifications", _export_notifications)
+personal_data.register_eraser(_erase)

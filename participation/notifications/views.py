@@ -1,0 +1,114 @@
+"""Follow buttons, the notification list and one-click unsubscribe from mail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.accounts.models import User
+from participation.core import targets
+from participation.core.forms import ActionForm
+from participation.core.pagination import paginate
+from participation.extensions import csrf, db, htmx
+from participation.notifications import mail, queries, services, tokens
+from participation.notifications.models import Notification
+
+bp = Blueprint("notifications", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    return queries.unread_count(current_user.id)
+
+
+def _follow_target(target_type: str, target_id: int) -> targets.Target:
+    target = targets.resolve(target_type, target_id)
+    if target is None or not target.type.followable or not target.can_view(current_user):
+        abort(404)
+    return target
+
+
+@bp.app_template_global()
+def follow_state(target_type: str, target_id: int) -> dict:
+    """For pages of followable things: `{% with follow = follow_state("project", p.id) %}`."""
+    target = _follow_target(target_type, target_id)
+    return {
+        "target": target,
+        "following": services.is_following(current_user, target),
+        # only signed-in people get a form: a CSRF token would give visitors a session cookie
+        "action_form": ActionForm(formdata=None) if current_user.is_authenticated else None,
+    }
+
+
+@bp.post("/folgen/<target_type>/<int:target_id>")
+def toggle_follow(target_type: str, target_id: int):
+    target = _follow_target(target_type, target_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    following = request.form.get("follow") == "1"
+    services.set_following(current_user, target, following)
+    db.session.commit()
+    if following:
+        message = _("You follow “%(title)s” now. We will tell you about news.", title=target.title)
+    else:
+        message = _("You no longer follow “%(title)s”.", title=target.title)
+    if not htmx:
+        flash(message, "success")
+        response = redirect(target.url)
+    else:
+        response = make_response(
+            render_template(
+                "notifications/_follow.html",
+                follow={"target": target, "following": following, "action_form": ActionForm(formdata=None)},
+                announcement=message,
+            )
+        )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/benachrichtigungen")
+def index():
+    page = paginate(Notification.for_user(current_user.id), per_page=30)
+    return render_template("notifications/index.html", page=page, action_form=ActionForm(formdata=None))
+
+
+@bp.post("/benachrichtigungen/gelesen")
+def mark_all_read():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = services.mark_read(current_user)
+    db.session.commit()
+    flash(_("All notifications are marked as read.") if count else _("There was nothing new."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/benachrichtigungen/<int:note_id>/gelesen")
+def mark_read(note_id: int):
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.mark_read(current_user, note.id)
+    db.session.commit()
+    flash(_("The notification is marked as read."), "success")
+    return redirect(url_for("notifications.index", page=request.args.get("page", 1, type=int)))
+
+
+@bp.route("/abmelden/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click: the mail program posts without our token; the token is the proof
+def unsubscribe(token: str):
+    user_id = tokens.user_id_from(token)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or user.is_deleted:
+        return render_template("notifications/unsubscribe.html", invalid=True), 404
+    if request.method == "POST":
+        mail.unsubscribe(user)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", done=True)
+    # A GET only asks: link scanners open every link in a mail, and must not unsubscribe anyone.
+    return render_template("notifications/unsubscribe.html", token=token)

@@ -1,0 +1,172 @@
+"""Writes for projects, milestones, images and updates. Services flush; views commit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from participation.core import geo, uploads
+from participation.core.models import utcnow
+from participation.extensions import db
+from participation.notifications import services as notifications
+from participation.notifications.models import Kind
+from participation.projects.models import (
+    STATUS_LABELS,
+    Milestone,
+    Project,
+    ProjectConsultation,
+    ProjectImage,
+    ProjectStatus,
+    ProjectUpdate,
+)
+
+
+class ProjectInputError(ValueError):
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def unique_slug(title: str, exclude_id: int | None = None) -> str:
+    from participation.consultations.services import slugify
+
+    base = slugify(title)[:60] or "projekt"
+    slug, number = base, 2
+    while True:
+        query = select(Project.id).where(Project.slug == slug)
+        if exclude_id is not None:
+            query = query.where(Project.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        slug, number = f"{base}-{number}", number + 1
+
+
+def parse_milestones(text: str) -> list[tuple[date, str, bool]]:
+    """ "2026-03-01 | Baubeginn | done" per line -> (date, title, done)."""
+    result = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        try:
+            due = date.fromisoformat(parts[0])
+        except ValueError as error:
+            raise ProjectInputError(
+                "milestones", _l("Line %(line)d: please start with a date like 2026-03-01.", line=number)
+            ) from error
+        if len(parts) < 2 or not parts[1]:
+            raise ProjectInputError(
+                "milestones", _l("Line %(line)d: the milestone needs a title.", line=number)
+            )
+        if len(parts) > 3 or (len(parts) == 3 and parts[2].lower() not in ("", "done", "erledigt")):
+            raise ProjectInputError(
+                "milestones", _l("Line %(line)d: please write date | title | done.", line=number)
+            )
+        result.append((due, parts[1][:200], len(parts) == 3 and parts[2].lower() in ("done", "erledigt")))
+    return result
+
+
+def milestones_text(project: Project) -> str:
+    return "\n".join(
+        f"{m.due.isoformat()} | {m.title}" + (" | done" if m.done else "") for m in project.milestones
+    )
+
+
+def parse_location(kind: str, positions_text: str) -> dict | None:
+    try:
+        positions = geo.parse_positions(positions_text)
+        if not positions:
+            return None
+        return geo.geometry_from_positions(kind, positions, geographic=True)
+    except geo.GeometryError as error:
+        raise ProjectInputError("positions", error.message) from error
+
+
+def save_project(
+    project: Project | None,
+    *,
+    author,
+    title: str,
+    summary: str,
+    body: str,
+    status: str,
+    district: str | None,
+    topic: str | None,
+    location: dict | None,
+    budget_eur: int | None,
+    milestones: list[tuple[date, str, bool]],
+    consultation_ids: list[int],
+    council_papers: list[str],
+    contact_name: str | None,
+    contact_email: str | None,
+    published: bool,
+) -> Project:
+    """Create or update a project; a new status tells its followers."""
+    old_status = project.status if project is not None else None
+    if project is None:
+        project = Project(slug=unique_slug(title), created_by_id=author.id)
+        db.session.add(project)
+    project.title = title.strip()
+    project.summary = (summary or "").strip()
+    project.body = (body or "").strip()
+    project.status = ProjectStatus(status).value
+    project.district = district or None
+    project.topic = topic or None
+    project.set_geometry(location)
+    project.budget_eur = budget_eur
+    project.council_papers = [p.strip() for p in council_papers if p.strip()][:20]
+    project.contact_name = (contact_name or "").strip() or None
+    project.contact_email = (contact_email or "").strip() or None
+    if published and not project.published:
+        project.published_at = utcnow()
+    project.published = published
+    project.milestones = [Milestone(due=d, title=t, done=done) for d, t, done in milestones]
+    project.consultation_links = [
+        ProjectConsultation(consultation_id=i) for i in dict.fromkeys(consultation_ids)
+    ]
+    db.session.flush()
+    if old_status is not None and old_status != project.status and project.published:
+        notifications.target_event(
+            "project",
+            project.id,
+            Kind.STATUS,
+            actor=author,
+            excerpt=str(STATUS_LABELS[ProjectStatus(project.status)]),
+        )
+    return project
+
+
+def add_update(project: Project, author, title: str, body: str) -> ProjectUpdate:
+    update = ProjectUpdate(project=project, author_id=author.id, title=title.strip(), body=body.strip())
+    db.session.add(update)
+    db.session.flush()
+    if project.published:
+        notifications.target_event(
+            "project", project.id, Kind.UPDATE, actor=author, excerpt=f"{update.title}: {update.body}"
+        )
+    return update
+
+
+def add_image(project: Project, data: bytes, description: str) -> ProjectImage:
+    stored = uploads.store_image(data, f"projects/{project.id}", thumbnail_side=640)
+    image = ProjectImage(
+        project=project,
+        key=stored.key,
+        thumbnail_key=stored.thumbnail_key,
+        description=description.strip(),
+        position=len(project.images),
+    )
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def delete_image(image: ProjectImage) -> None:
+    keys = [k for k in (image.key, image.thumbnail_key) if k]
+    db.session.delete(image)
+    db.session.flush()
+    for key in keys:
+        uploads.storage().delete(key)

@@ -1,0 +1,108 @@
+"""Public project pages: the list with filters and map, a project, and Atom feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_login import current_user
+
+from participation.core.models import utcnow
+from participation.core.pagination import paginate
+from participation.core.settings_access import current_settings
+from participation.extensions import db
+from participation.projects import commentable, maps, queries  # noqa: F401 - commentable registers projects
+from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
+
+bp = Blueprint("projects", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def latest_project_updates(limit: int = 5):
+    """For the home page: the newest updates of published projects."""
+    return queries.latest_updates(limit)
+
+
+@bp.app_template_filter("atom_date")
+def atom_date(value) -> str:
+    """RFC 3339 in UTC, as Atom wants it; now for an empty feed."""
+    return (value or utcnow()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_project(slug: str) -> Project:
+    project = db.first_or_404(db.select(Project).where(Project.slug == slug))
+    if not project.can_view(current_user):
+        abort(404)  # unpublished projects do not exist for the public
+    return project
+
+
+@bp.get("/projekte")
+def index():
+    filters = queries.ProjectFilters.from_args(request.args)
+    page = paginate(queries.filtered(filters), per_page=20)
+    located = queries.located(filters)
+    from participation.comments.queries import counts_for
+
+    return render_template(
+        "projects/index.html",
+        page=page,
+        filters=filters,
+        counts=counts_for("project", [p.id for p in page.items]),
+        map=maps.overview_map(located),
+        markers=maps.markers(located),
+        status_labels=STATUS_LABELS,
+        districts=DISTRICTS,
+        topics=TOPICS,
+    )
+
+
+@bp.get("/projekte/<slug>")
+def show(slug: str):
+    project = load_project(slug)
+    return render_template(
+        "projects/show.html",
+        project=project,
+        updates=list(db.session.scalars(queries.updates_of(project.id))),
+        consultations=queries.related_consultations(project),
+        map=maps.project_map(project),
+    )
+
+
+def _atom(template: str, **context):
+    response = make_response(render_template(template, base_url=current_settings().base_url, **context))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.get("/projekte/neu.atom")
+def feed_projects():
+    return _atom(
+        "projects/projects.atom.xml",
+        projects=queries.newest_projects(),
+        self_url=url_for("projects.feed_projects", _external=True),
+    )
+
+
+@bp.get("/projekte/updates.atom")
+def feed_updates():
+    return _atom(
+        "projects/updates.atom.xml",
+        items=queries.latest_updates(50),
+        project=None,
+        self_url=url_for("projects.feed_updates", _external=True),
+    )
+
+
+@bp.get("/projekte/<slug>/updates.atom")
+def project_feed(slug: str):
+    project = load_project(slug)
+    items = [(u, project) for u in db.session.scalars(queries.updates_of(project.id, 50))]
+    return _atom(
+        "projects/updates.atom.xml",
+        items=items,
+        project=project,
+        self_url=url_for("projects.project_feed", slug=slug, _external=True),
+    )
+
+
+from participation.projects import staff_views  # noqa: E402, F401 - routes on this blueprint
