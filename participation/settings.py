@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -43,6 +44,8 @@ class Settings:
     # are the only other hosts a staff member may enter for a layer. Empty: nothing is ever
     # loaded from another host, and maps show the uploaded layers on a plain background.
     map_tile_origins: str = ""
+    # the city's time zone (TIMEZONE): dates and times on pages, ends of participation periods
+    timezone: str = "Europe/Berlin"
     # how many reverse proxies set X-Forwarded-* in front of the app (0: trust none)
     trusted_proxies: int = 0
     # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile
@@ -110,9 +113,18 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "RATELIMIT_STRATEGY": "moving-window",  # no burst of twice the limit at a window edge
             "BABEL_DEFAULT_LOCALE": "de",
+            "BABEL_DEFAULT_TIMEZONE": _timezone(self.timezone),
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "PREFERRED_URL_SCHEME": "https" if self.production else "http",
         }
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"TIMEZONE: {name!r} is not a time zone like Europe/Berlin") from error
+    return name
 
 
 def _origin(value: str) -> str:

@@ -130,6 +130,7 @@ def add_ideas(database_url: str, count: int = IDEAS) -> tuple[int, float]:
                     "title": f"Idee {n}: mehr Grün und sichere Wege", "kind": kinds[shape["type"]],
                     "body": "Eine Idee aus dem Lasttest, mit einem Satz Text wie die meisten echten Ideen.",
                     "geometry": shape, "min_lon": min_x, "min_lat": min_y, "max_lon": max_x, "max_lat": max_y,
+                    "span": max(max_x - min_x, max_y - min_y),  # as Idea.set_geometry() sets it
                 })
             conn.execute(insert(IDEA), rows)  # executemany: batched multi-row INSERTs
         if engine.dialect.name == "postgresql":
@@ -158,7 +159,7 @@ def prepare_sqlite(path: Path) -> str:
 
 
 def _bbox_path(box) -> str:
-    return f"/api/v1/consultations/{SLUG}/ideas?bbox=" + ",".join(f"{v:.6f}" for v in box)
+    return f"/api/v1/consultations/{SLUG}/ideas.geojson?bbox=" + ",".join(f"{v:.6f}" for v in box)
 
 
 def whole_area_bbox(base_url: str) -> tuple[float, float, float, float]:

@@ -30,6 +30,8 @@ def upgrade():
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('map_mode', sa.String(length=20), nullable=False),
     sa.Column('allowed_kinds', sa.JSON(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', participation.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', participation.core.models.UTCDateTime(timezone=True), nullable=False),
@@ -63,6 +65,7 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('is_base', sa.Boolean(), nullable=False),
+    sa.Column('shown_by_default', sa.Boolean(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('opacity', sa.Float(), nullable=False),
     sa.Column('attribution', sa.String(length=300), nullable=False),
@@ -106,6 +109,7 @@ def upgrade():
     sa.Column('min_lat', sa.Float(), nullable=True),
     sa.Column('max_lon', sa.Float(), nullable=True),
     sa.Column('max_lat', sa.Float(), nullable=True),
+    sa.Column('span', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_idea_author_id_user')),
     sa.ForeignKeyConstraint(['category_id'], ['consultation_category.id'], name=op.f('fk_idea_category_id_consultation_category'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_idea_consultation_id_consultation'), ondelete='CASCADE'),
@@ -114,7 +118,8 @@ def upgrade():
     )
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idea_author_id'), ['author_id'], unique=False)
-        batch_op.create_index('ix_idea_bbox', ['consultation_id', 'min_lon', 'max_lon', 'min_lat', 'max_lat'], unique=False)
+        batch_op.create_index('ix_idea_bbox', ['consultation_id', 'visibility', 'min_lon', 'max_lon', 'min_lat', 'max_lat', 'span'], unique=False)
+        batch_op.create_index('ix_idea_span', ['consultation_id', 'visibility', 'span'], unique=False)
         batch_op.create_index(batch_op.f('ix_idea_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_idea_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_idea_visibility'), ['visibility'], unique=False)
@@ -145,6 +150,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_idea_visibility'))
         batch_op.drop_index(batch_op.f('ix_idea_status'))
         batch_op.drop_index(batch_op.f('ix_idea_category_id'))
+        batch_op.drop_index('ix_idea_span')
         batch_op.drop_index('ix_idea_bbox')
         batch_op.drop_index(batch_op.f('ix_idea_author_id'))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask_login import current_user
 
 from participation.consultations import queries
@@ -23,6 +23,9 @@ def _summary(consultation: Consultation, idea_count: int) -> dict:
         "plan_coordinates": consultation.is_plan,
         "allowed_kinds": consultation.allowed_kinds,
         "bbox": consultation.bounds.as_list() if consultation.bounds else None,
+        "starts_on": consultation.starts_on.isoformat() if consultation.starts_on else None,
+        "ends_on": consultation.ends_on.isoformat() if consultation.ends_on else None,
+        "accepting_ideas": consultation.is_open,
         "ideas": idea_count,
         "url": url_for("consultations.show", slug=consultation.slug, _external=True),
         "ideas_url": url_for("consultations_api.ideas", slug=consultation.slug, _external=True),
@@ -45,17 +48,15 @@ def consultation(slug: str):
     return jsonify(body)
 
 
-@bp.get("/consultations/<slug>/ideas")
+@bp.get("/consultations/<slug>/ideas.geojson")
 def ideas(slug: str):
     """Ideas as a GeoJSON FeatureCollection; `bbox=west,south,east,north`, `category`, `status`
     filter; beyond MAX_FEATURES the answer is grid clusters (`properties.clustered`)."""
     item = _load(slug)
     if request.args.get("bbox") and queries.IdeaFilters.from_args(request.args).bbox is None:
         return jsonify(error="bbox must be west,south,east,north"), 400
-    collection = queries.map_features(item, queries.IdeaFilters.from_args(request.args))
-    response = jsonify(collection)
-    response.mimetype = "application/geo+json"
-    return response
+    body = queries.map_features(item, queries.IdeaFilters.from_args(request.args))
+    return Response(body, mimetype="application/geo+json")
 
 
 @bp.get("/openapi.json")

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     FloatField,
     HiddenField,
     RadioField,
@@ -54,6 +55,16 @@ class ConsultationForm(FlaskForm):
         ),
         render_kw={"rows": 6},
     )
+    starts_on = DateField(
+        _l("First day for ideas"),
+        validators=[Optional()],
+        description=_l("Optional. Before this day the consultation can be read but takes no ideas."),
+    )
+    ends_on = DateField(
+        _l("Last day for ideas"),
+        validators=[Optional()],
+        description=_l("Optional. Ideas, supports and comments are taken until midnight of this day."),
+    )
     map_mode = RadioField(
         _l("Kind of map"),
         choices=choices(MAP_MODE_LABELS.items()),
@@ -76,6 +87,10 @@ class ConsultationForm(FlaskForm):
         render_kw={"rows": 5, "data-positions": "polygon"},
     )
     clear_area = BooleanField(_l("Remove the participation area"))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot come before the first day."))
 
     def validate_allowed_kinds(self, field):
         if not field.data:
@@ -119,6 +134,7 @@ class LayerForm(FlaskForm):
     attribution = StringField(_l("Attribution"), validators=[Optional(), max_length(300)])
     opacity = FloatField(_l("Opacity (0 to 1)"), default=1.0, validators=[NumberRange(0, 1)])
     is_base = BooleanField(_l("Background layer (only one background is shown at a time)"))
+    shown_by_default = BooleanField(_l("Shown when the map opens"), default=True)
 
 
 class StateForm(FlaskForm):

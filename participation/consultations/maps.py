@@ -27,6 +27,7 @@ def _spec(layer: MapLayer, consultation: Consultation) -> LayerSpec | None:
             layer.opacity,
             layer.is_base,
             layer.attribution,
+            shown=layer.shown_by_default,
         )
     if not is_allowed_tile_url(layer.url or ""):
         return None  # its host is no longer allowed: the CSP would block it anyway
@@ -40,6 +41,7 @@ def _spec(layer: MapLayer, consultation: Consultation) -> LayerSpec | None:
         layer.attribution,
         layer.wms_layers,
         layer.wms_format or "image/png",
+        shown=layer.shown_by_default,
     )
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core import geo
 from participation.core.access import Role
 from participation.core.content import AuthoredContent, Visibility
+from participation.core.locale import city_today
 from participation.core.models import TimestampMixin, utcnow
 from participation.extensions import db
 
@@ -140,6 +141,10 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
     map_mode: Mapped[str] = mapped_column(String(20), default=MapMode.GEOGRAPHIC.value)
     # which geometry kinds ideas may have: a list drawn from "point", "line", "polygon"
     allowed_kinds: Mapped[list] = mapped_column(JSON, default=lambda: ["point"])
+    # the participation period in the city's calendar, both days included; either end may
+    # stay open. An open consultation takes ideas only within it.
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     categories: Mapped[list[Category]] = relationship(
@@ -159,7 +164,27 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state == State.OPEN.value
+        """Ideas, supports and comments are taken: the state is open and today lies in the period."""
+        return self.state == State.OPEN.value and self.period_phase == "running"
+
+    @property
+    def period_phase(self) -> str:
+        """"upcoming" before the first day, "over" after the last, "running" otherwise."""
+        today = city_today()
+        if self.starts_on and today < self.starts_on:
+            return "upcoming"
+        if self.ends_on and today > self.ends_on:
+            return "over"
+        return "running"
+
+    @property
+    def small_idea_span(self) -> float:
+        """Ideas no wider or higher than this count as small for bbox queries (see
+        queries.bbox_parts): a twentieth of the map's extent, in its own coordinates."""
+        box = self.bounds or self.plan_box()
+        if box is None:
+            return 50.0 if self.is_plan else 0.002
+        return max(box.max_x - box.min_x, box.max_y - box.min_y) / 20 or 1e-9
 
     @property
     def is_evaluated(self) -> bool:
@@ -168,6 +193,16 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
     @property
     def state_label(self) -> str:
         return STATE_LABELS[State(self.state)]
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """(state for the CSS class, label): the state as residents see it today, when an open
+        consultation's period has not begun or is over."""
+        if self.state == State.OPEN.value and not self.is_open:
+            if self.period_phase == "upcoming":
+                return State.CLOSED.value, _l("Not open yet")
+            return State.CLOSED.value, STATE_LABELS[State.CLOSED]
+        return self.state, self.state_label
 
     def next_states(self) -> list[State]:
         return sorted(TRANSITIONS[State(self.state)], key=list(State).index)
@@ -195,7 +230,17 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
 
     @classmethod
     def open_ones(cls):
-        return select(cls).where(cls.state == State.OPEN.value).order_by(cls.created_at.desc())
+        """Consultations taking ideas today: open, and within their period."""
+        today = city_today()
+        return (
+            select(cls)
+            .where(
+                cls.state == State.OPEN.value,
+                or_(cls.starts_on.is_(None), cls.starts_on <= today),
+                or_(cls.ends_on.is_(None), cls.ends_on >= today),
+            )
+            .order_by(cls.created_at.desc())
+        )
 
 
 class Category(db.Model):
@@ -225,6 +270,8 @@ class MapLayer(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10), default=LayerKind.IMAGE.value)
     is_base: Mapped[bool] = mapped_column(default=False)
+    # ticked in the layer switcher when the map opens
+    shown_by_default: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     opacity: Mapped[float] = mapped_column(Float, default=1.0)
     attribution: Mapped[str] = mapped_column(String(300), default="")
@@ -256,8 +303,13 @@ class Idea(AuthoredContent, BBoxColumns, db.Model):
 
     __tablename__ = "idea"
     __table_args__ = (
-        # bbox queries: equality on the consultation, then ranges on the box
-        Index("ix_idea_bbox", "consultation_id", "min_lon", "max_lon", "min_lat", "max_lat"),
+        # bbox queries (queries.bbox_parts): small ideas by a narrow range of min_lon, with the
+        # rest of the test answered from the index; the few large ones by their span
+        Index(
+            "ix_idea_bbox",
+            *("consultation_id", "visibility", "min_lon", "max_lon", "min_lat", "max_lat", "span"),
+        ),
+        Index("ix_idea_span", "consultation_id", "visibility", "span"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -275,10 +327,17 @@ class Idea(AuthoredContent, BBoxColumns, db.Model):
     photo_key: Mapped[str | None] = mapped_column(String(200))
     thumbnail_key: Mapped[str | None] = mapped_column(String(200))
     photo_description: Mapped[str | None] = mapped_column(String(300))
+    # the larger side of the bounding box, in the consultation's coordinates
+    span: Mapped[float | None] = mapped_column(Float)
 
     consultation: Mapped[Consultation] = relationship()
     category: Mapped[Category | None] = relationship()
     responded_by = relationship("User", foreign_keys=[responded_by_id])
+
+    def set_geometry(self, geometry: dict | None) -> None:
+        super().set_geometry(geometry)
+        box = self.bounds
+        self.span = max(box.max_x - box.min_x, box.max_y - box.min_y) if box else None
 
     @property
     def status_label(self) -> str:

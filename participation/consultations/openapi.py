@@ -56,7 +56,7 @@ def openapi_document() -> dict:
                     },
                 }
             },
-            "/consultations/{slug}/ideas": {
+            "/consultations/{slug}/ideas.geojson": {
                 "get": {
                     "summary": "Ideas as GeoJSON",
                     "description": (
@@ -124,9 +124,51 @@ def openapi_document() -> dict:
                         "plan_coordinates": {"type": "boolean"},
                         "allowed_kinds": {"type": "array", "items": {"type": "string"}},
                         "bbox": {"type": ["array", "null"], "items": {"type": "number"}},
+                        "starts_on": {"type": ["string", "null"], "format": "date"},
+                        "ends_on": {"type": ["string", "null"], "format": "date"},
+                        "accepting_ideas": {
+                            "type": "boolean",
+                            "description": "open, and today lies in the participation period",
+                        },
                         "ideas": {"type": "integer"},
                         "url": {"type": "string"},
                         "ideas_url": {"type": "string"},
+                    },
+                },
+                "Idea": {
+                    "type": "object",
+                    "required": ["type", "id", "geometry", "properties"],
+                    "properties": {
+                        "type": {"const": "Feature"},
+                        "id": {"type": "integer"},
+                        "geometry": {"type": "object", "description": "Point, LineString or Polygon"},
+                        "properties": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "title": {"type": "string"},
+                                "kind": {"type": "string", "enum": ["point", "line", "polygon"]},
+                                "category": {"type": ["string", "null"]},
+                                "category_id": {"type": ["integer", "null"]},
+                                "color": {"type": ["string", "null"]},
+                                "status": {"type": "string", "enum": [s.value for s in IdeaStatus]},
+                                "status_label": {"type": "string"},
+                                "supports": {"type": "integer"},
+                                "created": {"type": "string", "format": "date-time"},
+                                "url": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+                "Cluster": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"const": "Feature"},
+                        "geometry": {"type": "object", "description": "Point at the ideas' mean centre"},
+                        "properties": {
+                            "type": "object",
+                            "properties": {"cluster": {"const": True}, "count": {"type": "integer"}},
+                        },
                     },
                 },
                 "FeatureCollection": {
@@ -137,7 +179,12 @@ def openapi_document() -> dict:
                         "features": {
                             "type": "array",
                             "maxItems": MAX_FEATURES,
-                            "items": {"type": "object"},
+                            "items": {
+                                "oneOf": [
+                                    {"$ref": "#/components/schemas/Idea"},
+                                    {"$ref": "#/components/schemas/Cluster"},
+                                ]
+                            },
                         },
                         "properties": {
                             "type": "object",

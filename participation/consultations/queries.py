@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from sqlalchemy import func, select
+from flask import url_for
+from sqlalchemy import Integer, Text, cast, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
-from participation.consultations.models import Category, Consultation, Idea, IdeaStatus, Support
+from participation.consultations.models import (
+    IDEA_STATUS_LABELS,
+    Category,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    Support,
+)
 from participation.core import geo
 from participation.extensions import db
 
@@ -39,22 +51,41 @@ class IdeaFilters:
 
 
 def filtered_ideas(consultation: Consultation, filters: IdeaFilters):
-    """Visible ideas of the consultation matching the filters; the bbox test is written so
-    the (consultation_id, min_lon, max_lon, min_lat, max_lat) index serves it."""
+    """Visible ideas of the consultation in the chosen categories and statuses (the bbox is
+    left to bbox_parts, which needs two queries for it)."""
     query = Idea.visible_in(consultation.id)
-    box = filters.bbox
-    if box is not None:
-        query = query.where(
-            Idea.min_lon <= box.max_x,
-            Idea.max_lon >= box.min_x,
-            Idea.min_lat <= box.max_y,
-            Idea.max_lat >= box.min_y,
-        )
     if filters.category_ids:
         query = query.where(Idea.category_id.in_(filters.category_ids))
     if filters.statuses:
         query = query.where(Idea.status.in_(filters.statuses))
     return query
+
+
+def bbox_parts(consultation: Consultation, filters: IdeaFilters) -> list:
+    """The filtered ideas that overlap the bbox, as selects whose results add up.
+
+    A B-tree answers "min_lon <= east" only by scanning everything west of the box. Small
+    ideas (no wider or higher than `small_idea_span`) also start at most that far west of
+    it, which turns the scan into a narrow band of ix_idea_bbox; the few large ones are
+    found through ix_idea_span."""
+    query = filtered_ideas(consultation, filters)
+    box = filters.bbox
+    if box is None:
+        return [query]
+    small = consultation.small_idea_span
+    overlap = (
+        Idea.min_lon <= box.max_x,
+        Idea.max_lon >= box.min_x,
+        Idea.min_lat <= box.max_y,
+        Idea.max_lat >= box.min_y,
+    )
+    # For the large ones "min_lon + 0" steers both planners to ix_idea_span: the one-sided
+    # range on min_lon that ix_idea_bbox offers would read most of the consultation.
+    large_overlap = (Idea.min_lon + 0 <= box.max_x, *overlap[1:])
+    return [
+        query.where(Idea.min_lon >= box.min_x - small, *overlap, Idea.span <= small),
+        query.where(Idea.span > small, *large_overlap),
+    ]
 
 
 def newest_first(query):
@@ -108,38 +139,62 @@ def consultation_idea_counts(consultation_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def map_features(consultation: Consultation, filters: IdeaFilters) -> dict:
-    """GeoJSON FeatureCollection of matching ideas, or grid clusters when too many match."""
-    query = filtered_ideas(consultation, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if total > MAX_FEATURES:
-        return _clustered(consultation, query, total, filters.bbox or consultation.bounds)
-    ideas = db.session.scalars(query.options(selectinload(Idea.category)).order_by(Idea.id)).all()
-    counts = support_counts(idea.id for idea in ideas)
-    features = [idea_feature(idea, counts.get(idea.id, 0)) for idea in ideas]
-    return _collection(consultation, features, total, clustered=False)
+def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
+    """GeoJSON FeatureCollection (as JSON text) of matching ideas, or grid clusters when too
+    many match.
 
-
-def idea_feature(idea: Idea, supports: int) -> dict:
-    from flask import url_for
-
-    return {
-        "type": "Feature",
-        "id": idea.id,
-        "geometry": idea.geometry,
-        "properties": {
-            "id": idea.id,
-            "title": idea.title,
-            "kind": idea.kind,
-            "category": idea.category.name if idea.category else None,
-            "category_id": idea.category_id,
-            "color": idea.category.color if idea.category else None,
-            "status": idea.status,
-            "status_label": str(idea.status_label),
-            "supports": supports,
-            "url": url_for("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id),
-        },
+    This answers every pan and zoom of the map, so it reads plain text columns (no ORM
+    objects, no JSON decoding of stored geometries) and writes the features as text, with
+    categories, labels and the idea URL encoded once per request, not once per idea."""
+    parts = bbox_parts(consultation, filters)
+    supports = select(func.count()).where(Support.idea_id == Idea.id).correlate(Idea).scalar_subquery()
+    columns = (Idea.id, Idea.title, Idea.kind, Idea.category_id, Idea.status, _iso_utc(Idea.created_at),
+               cast(Idea.geometry, Text), supports)
+    # reading stops one row past the cap: a busy area is then clustered instead
+    rows = []
+    for part in parts:
+        rows += db.session.execute(part.with_only_columns(*columns).limit(MAX_FEATURES + 1 - len(rows))).all()
+        if len(rows) > MAX_FEATURES:
+            return _dumps(_clustered(consultation, parts, filters.bbox or consultation.bounds))
+    rows.sort(key=itemgetter(0))
+    categories = {
+        c.id: f'"category":{_dumps(c.name)},"category_id":{c.id},"color":{_dumps(c.color)}'
+        for c in consultation.categories
     }
+    no_category = '"category":null,"category_id":null,"color":null'
+    labels = {status.value: _dumps(str(label)) for status, label in IDEA_STATUS_LABELS.items()}
+    url = _dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
+    # kind and status come from fixed lists of plain words; the rest is encoded
+    features = ",".join(
+        f'{{"type":"Feature","id":{idea_id},"geometry":{geometry},"properties":{{"id":{idea_id},'
+        f'"title":{_dumps(title)},"kind":"{kind}",{categories.get(category_id, no_category)},'
+        f'"status":"{status}","status_label":{labels.get(status, "null")},"supports":{support_count},'
+        f'"created":"{created}","url":{url}{idea_id}"}}}}'
+        for idea_id, title, kind, category_id, status, created, geometry, support_count in rows
+    )
+    properties = _dumps({"total": len(rows), "clustered": False, "plan_coordinates": consultation.is_plan})
+    return f'{{"type":"FeatureCollection","features":[{features}],"properties":{properties}}}'
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class _iso_utc(FunctionElement):
+    """A UTC timestamp column as RFC 3339 text ("2026-11-23T18:52:26Z"), formatted by the database."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_iso_utc)
+def _iso_utc_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_iso_utc, "postgresql")
+def _iso_utc_postgresql(element, compiler, **kw):
+    column = compiler.process(element.clauses, **kw)
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
 
 def _collection(consultation: Consultation, features: list[dict], total: int, clustered: bool) -> dict:
@@ -154,24 +209,34 @@ def _collection(consultation: Consultation, features: list[dict], total: int, cl
     }
 
 
-def _clustered(consultation: Consultation, query, total: int, box: geo.BBox | None) -> dict:
-    """Group ideas by the centre of their box into a fixed grid over the requested area; only
-    the small centre columns are read, and at most CLUSTER_GRID² features come back."""
-    centres = query.with_only_columns((Idea.min_lon + Idea.max_lon) / 2, (Idea.min_lat + Idea.max_lat) / 2)
-    rows = db.session.execute(centres).all()
-    if box is None:
-        xs, ys = [r[0] for r in rows], [r[1] for r in rows]
-        box = geo.BBox(min(xs), min(ys), max(xs), max(ys))
+def _clustered(consultation: Consultation, parts: list, box: geo.BBox | None) -> dict:
+    """Group ideas by the centre of their box into a fixed grid over the requested area. The
+    database does the grouping, so only the cells (CLUSTER_GRID² at most) travel."""
+    if box is None:  # no bbox asked, no area set: the extent of the ideas themselves
+        box = geo.BBox(*db.session.execute(parts[0].with_only_columns(
+            func.min(Idea.min_lon), func.min(Idea.min_lat), func.max(Idea.max_lon), func.max(Idea.max_lat)
+        )).one())
     width = (box.max_x - box.min_x) or 1e-9
     height = (box.max_y - box.min_y) or 1e-9
+    centre_x, centre_y = (Idea.min_lon + Idea.max_lon) / 2, (Idea.min_lat + Idea.max_lat) / 2
+    cell_x = _cell(centre_x, box.min_x, width)
+    cell_y = _cell(centre_y, box.min_y, height)
+    rows = [
+        row
+        for part in parts
+        for row in db.session.execute(
+            part.with_only_columns(cell_x, cell_y, func.count(), func.sum(centre_x), func.sum(centre_y))
+            .group_by(cell_x, cell_y)
+        )
+    ]
+    # ideas that overlap the box with their centre outside it join the nearest edge cell
     cells: dict[tuple[int, int], list[float]] = {}
-    for x, y in rows:
-        cx = min(CLUSTER_GRID - 1, max(0, int((x - box.min_x) / width * CLUSTER_GRID)))
-        cy = min(CLUSTER_GRID - 1, max(0, int((y - box.min_y) / height * CLUSTER_GRID)))
-        cell = cells.setdefault((cx, cy), [0, 0.0, 0.0])
-        cell[0] += 1
-        cell[1] += x
-        cell[2] += y
+    for x, y, n, sum_x, sum_y in rows:
+        key = (_clamp(int(x) - CELL_OFFSET), _clamp(int(y) - CELL_OFFSET))
+        cell = cells.setdefault(key, [0, 0.0, 0.0])
+        cell[0] += n
+        cell[1] += sum_x
+        cell[2] += sum_y
     features = [
         {
             "type": "Feature",
@@ -180,4 +245,35 @@ def _clustered(consultation: Consultation, query, total: int, box: geo.BBox | No
         }
         for n, sx, sy in cells.values()
     ]
+    total = sum(n for n, _sx, _sy in cells.values())
     return _collection(consultation, features, total, clustered=True)
+
+
+# Cell numbers are shifted to stay positive, so truncation (SQLite's CAST) equals floor.
+CELL_OFFSET = 1000
+
+
+class _floor_int(FunctionElement):
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_floor_int)
+def _floor_int_default(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
+
+
+@compiles(_floor_int, "postgresql")
+def _floor_int_postgresql(element, compiler, **kw):
+    return f"CAST(floor({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+def _clamp(cell: int) -> int:
+    return min(CLUSTER_GRID - 1, max(0, cell))
+
+
+def _cell(value, start: float, size: float):
+    # Numbers, not bound parameters: PostgreSQL must see the same expression in the select
+    # list and in GROUP BY, and "$1" there differs from "$5" here.
+    factor = literal_column(repr(float(CLUSTER_GRID) / size))
+    return _floor_int((value - literal_column(repr(float(start)))) * factor + CELL_OFFSET)

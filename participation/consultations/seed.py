@@ -3,6 +3,7 @@ is left alone). Every idea goes through the same geometry checks as a resident's
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from participation.consultations import services
 from participation.consultations.models import Consultation, LayerKind, MapLayer, Support
 from participation.core import geo, uploads
+from participation.core.locale import city_today
 from participation.core.uploads import image_dimensions
 from participation.extensions import db
 
@@ -72,6 +74,9 @@ def _seed_one(folder: Path, data: dict, residents: list, staff) -> tuple[int, in
         keep_area=False,
         author=staff,
         results=data.get("results", ""),
+        # relative to the day of seeding, so the demo stays open however old the checkout
+        starts_on=_days_from_today(data.get("starts_in_days")),
+        ends_on=_days_from_today(data.get("ends_in_days")),
     )
     consultation.slug = data["slug"]
     categories = {
@@ -111,6 +116,10 @@ def _seed_one(folder: Path, data: dict, residents: list, staff) -> tuple[int, in
     return len(data["ideas"]), supports
 
 
+def _days_from_today(days: int | None) -> date | None:
+    return None if days is None else city_today() + timedelta(days=days)
+
+
 def _geometry(entry: dict, plan: bool) -> dict:
     """YAML positions are [latitude, longitude] on maps and [x, y] on plans, as in the form."""
     if "at" in entry:
@@ -132,6 +141,7 @@ def _add_layer(consultation: Consultation, folder: Path, entry: dict, position: 
         name=entry["name"],
         kind=LayerKind.IMAGE.value,
         is_base=entry.get("is_base", False),
+        shown_by_default=entry.get("shown", True),
         opacity=entry.get("opacity", 1.0),
         attribution=entry.get("attribution", ""),
         image_key=entry["key"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from flask import render_template, url_for
 from flask_babel import force_locale
@@ -74,6 +75,8 @@ def save_consultation(
     keep_area: bool,
     author,
     results: str | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> Consultation:
     """Create or update; `area` replaces the participation area unless `keep_area`."""
     if consultation is None:
@@ -84,6 +87,7 @@ def save_consultation(
     consultation.description = (description or "").strip()
     if results is not None:
         consultation.results = results.strip()
+    consultation.starts_on, consultation.ends_on = starts_on, ends_on
     consultation.map_mode = map_mode
     consultation.allowed_kinds = [k for k in ("point", "line", "polygon") if k in allowed_kinds] or ["point"]
     if not keep_area:
@@ -127,6 +131,7 @@ def add_image_layer(
     is_base: bool,
     opacity: float,
     attribution: str,
+    shown_by_default: bool = True,
 ) -> MapLayer:
     """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
     geographic map, or filling the pixel space on a plan-only one."""
@@ -136,6 +141,7 @@ def add_image_layer(
         name=name.strip(),
         kind=LayerKind.IMAGE.value,
         is_base=is_base,
+        shown_by_default=shown_by_default,
         opacity=opacity,
         attribution=attribution or "",
         image_key=stored.key,
@@ -161,6 +167,7 @@ def add_service_layer(
     wms_format: str | None = None,
     opacity: float,
     attribution: str,
+    shown_by_default: bool = True,
 ) -> MapLayer:
     layer = MapLayer(
         consultation=consultation,
@@ -170,6 +177,7 @@ def add_service_layer(
         wms_layers=(wms_layers or "").strip() or None,
         wms_format=wms_format if kind is LayerKind.WMS else None,
         is_base=is_base,
+        shown_by_default=shown_by_default,
         opacity=opacity,
         attribution=attribution or "",
         position=len(consultation.layers),

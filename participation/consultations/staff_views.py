@@ -53,6 +53,8 @@ def create():
                 keep_area=area is None,
                 author=current_user,
                 results=form.results.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
             )
             db.session.commit()
             flash(_("The consultation has been created as a draft."), "success")
@@ -83,6 +85,8 @@ def edit(slug: str):
                 keep_area=area is None and not form.clear_area.data,
                 author=current_user,
                 results=form.results.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
             )
             db.session.commit()
             flash(_("Your changes have been saved."), "success")
@@ -198,6 +202,7 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
     common = {
         "name": form.name.data,
         "is_base": form.is_base.data,
+        "shown_by_default": form.shown_by_default.data,
         "opacity": form.opacity.data,
         "attribution": form.attribution.data,
     }

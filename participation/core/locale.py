@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, g, request
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 DEFAULT_LOCALE = "de"
@@ -16,6 +18,12 @@ LOCALES: dict[str, str] = {
 }
 RTL_LOCALES = {"ar"}
 LOCALE_COOKIE = "locale"
+
+
+def city_today() -> date:
+    """Today in the city's time zone (setting `timezone`): a participation period that ends
+    on the 31st ends at midnight in Leipzig, not in London."""
+    return datetime.now(get_timezone()).date()
 
 
 def select_locale() -> str:

@@ -55,6 +55,7 @@ class LayerSpec:
     attribution: str = ""
     wms_layers: str | None = None
     wms_format: str = "image/png"
+    shown: bool = True  # ticked in the layer switcher when the map opens
 
 
 @dataclass
@@ -153,6 +154,7 @@ def _layer(spec: LayerSpec, overlay: bool):
             control=True,
             interactive=False,
             alt=spec.name,
+            show=spec.shown,
         )
         layer.url = spec.url  # folium would try to read a relative URL as a local file
         return layer
@@ -166,6 +168,7 @@ def _layer(spec: LayerSpec, overlay: bool):
             attr=spec.attribution or spec.name,
             overlay=overlay,
             opacity=spec.opacity,
+            show=spec.shown,
         )
     return folium.TileLayer(
         tiles=spec.url,
@@ -174,6 +177,7 @@ def _layer(spec: LayerSpec, overlay: bool):
         overlay=overlay,
         opacity=spec.opacity,
         max_zoom=20,
+        show=spec.shown,
     )
 
 

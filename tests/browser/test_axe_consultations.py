@@ -79,7 +79,7 @@ def answered_ideas(server) -> dict[str, int]:
     """Per demo consultation, the id of an idea the city has accepted (it shows an answer)."""
     found = {}
     for slug in (MAP, PLAN):
-        url = server.url(f"/api/v1/consultations/{slug}/ideas")
+        url = server.url(f"/api/v1/consultations/{slug}/ideas.geojson")
         with urllib.request.urlopen(url, timeout=10) as response:
             features = json.load(response)["features"]
         accepted = [f["id"] for f in features if f["properties"].get("status") == "accepted"]

@@ -138,7 +138,7 @@ def _place_idea(resident, slug: str) -> int:
 def _check_map_and_list(resident, slug: str, idea_id: int) -> None:
     """The idea is on the map (a marker from the GeoJSON API) and in the list below it."""
     page = resident.page
-    api_path = f"/api/v1/consultations/{slug}/ideas"
+    api_path = f"/api/v1/consultations/{slug}/ideas.geojson"
     with page.expect_response(lambda r: api_path + "?" in r.url) as answered:
         resident.goto(f"/beteiligung/{slug}")
     data = answered.value.json()

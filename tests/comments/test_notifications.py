@@ -1,5 +1,6 @@
 """Follows and notifications: who hears about what, in the app and by mail."""
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from participation.accounts.models import User
@@ -41,7 +42,9 @@ def test_a_reply_notifies_the_parents_author_in_app_and_by_mail(
     assert note_row.kind == "reply"
     assert note_row.headline == "Bernd answered your comment on “Radweg Karl-Heine-Straße”"
     [mail] = [m for m in outbox.messages if m["To"] == asker.email]
-    assert mail["Subject"] == note_row.headline
+    with app.test_request_context(), force_locale("de"):  # mail speaks the recipient's language
+        german = "Bernd hat auf Ihren Kommentar zu „Radweg Karl-Heine-Straße“ geantwortet"
+        assert mail["Subject"] == note_row.headline == german
     assert "Im Frühjahr." in mail.get_content()
     assert f"http://localhost/kommentare/{note_row.comment_id}" in mail.get_content()
 

@@ -9,7 +9,7 @@ from tests.consultations.conftest import first_category
 
 
 def features(client, consultation, query=""):
-    response = client.get(f"/api/v1/consultations/{consultation.slug}/ideas{query}")
+    response = client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson{query}")
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     return response.get_json()
@@ -40,6 +40,8 @@ def test_ideas_as_geojson_without_personal_data(client, make_consultation, make_
     [feature] = data["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [12.325, 51.33]}
     assert feature["properties"]["url"].endswith(f"/ideen/{idea.id}")
+    assert set(feature["properties"]) >= {"id", "title", "category", "status", "supports", "created", "url"}
+    assert feature["properties"]["created"] == idea.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert "Erika" not in str(data) and author.email not in str(data)
 
 
@@ -61,7 +63,8 @@ def test_bbox_category_and_status_filters(client, app, make_consultation, make_i
     assert ids("?status=accepted&status=received") == sorted([west.id, east.id, line.id])
     assert ids("?status=accepted") == [east.id]
     assert ids("?status=bogus") == sorted([west.id, east.id, line.id])  # unknown values are ignored
-    assert client.get(f"/api/v1/consultations/{consultation.slug}/ideas?bbox=1,2,3").status_code == 400
+    bad_bbox = client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson?bbox=1,2,3")
+    assert bad_bbox.status_code == 400
 
 
 def test_the_whole_area_view_is_clustered_beyond_the_cap(
@@ -111,14 +114,15 @@ def test_plan_coordinates_are_flagged(client, make_consultation, make_idea):
 def test_openapi_describes_the_api(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    assert {"/consultations", "/consultations/{slug}", "/consultations/{slug}/ideas"} <= set(
+    assert {"/consultations", "/consultations/{slug}", "/consultations/{slug}/ideas.geojson"} <= set(
         document["paths"]
     )
-    params = {p["name"] for p in document["paths"]["/consultations/{slug}/ideas"]["get"]["parameters"]}
+    ideas_path = document["paths"]["/consultations/{slug}/ideas.geojson"]["get"]
+    params = {p["name"] for p in ideas_path["parameters"]}
     assert {"bbox", "category", "status"} <= params
     [status] = [
         p
-        for p in document["paths"]["/consultations/{slug}/ideas"]["get"]["parameters"]
+        for p in document["paths"]["/consultations/{slug}/ideas.geojson"]["get"]["parameters"]
         if p["name"] == "status"
     ]
     assert status["schema"]["items"]["enum"] == [
@@ -133,11 +137,25 @@ def test_openapi_describes_the_api(client):
     assert state["enum"] == ["open", "closed", "evaluated"]
 
 
-def test_bbox_queries_use_the_index(app, make_consultation, user_factory):
-    """Both databases can answer a small bbox from ix_idea_bbox. On a table this small
-    PostgreSQL's planner may rightly prefer a scan, so sequential scans are priced out there:
-    without a usable index the plan still shows a scan and the test fails. `make bench` times
-    the query at 100,000 ideas."""
+def test_small_and_large_ideas_reaching_into_the_bbox_are_found(client, make_consultation, make_idea):
+    """Small ideas are looked up by a band of min_lon just west of the box, large ones by
+    their span: both kinds that start west of the box but reach into it come back."""
+    consultation = make_consultation()
+    small = consultation.small_idea_span
+    short_line = make_idea(consultation, geometry={
+        "type": "LineString", "coordinates": [[12.330 - small * 0.9, 51.33], [12.3305, 51.33]]})
+    wide_area = make_idea(consultation, geometry={"type": "Polygon", "coordinates": [[
+        [12.321, 51.329], [12.3305, 51.329], [12.3305, 51.331], [12.321, 51.331], [12.321, 51.329]]]})
+    make_idea(consultation, lonlat=(12.330 - small * 1.5, 51.33))  # west of the box: not found
+    found = features(client, consultation, "?bbox=12.330,51.325,12.335,51.335")["features"]
+    assert sorted(f["id"] for f in found) == sorted([short_line.id, wide_area.id])
+
+
+def test_bbox_queries_use_the_indexes(app, make_consultation, user_factory):
+    """Both databases answer a small bbox from a narrow range of ix_idea_bbox and the large
+    ideas from ix_idea_span. On a table this small PostgreSQL's planner may rightly prefer a
+    scan, so sequential scans are priced out there: without a usable index the plan still
+    shows a scan and the test fails. `make bench` times the queries at 100,000 ideas."""
     consultation = make_consultation()
     author = user_factory()
     with app.app_context():
@@ -150,14 +168,23 @@ def test_bbox_queries_use_the_index(app, make_consultation, user_factory):
             db.session.add(idea)
         db.session.flush()
         db.session.execute(text("ANALYZE"))
-        query = queries.filtered_ideas(
+        consultation = db.session.merge(consultation)
+        small, large = queries.bbox_parts(
             consultation, queries.IdeaFilters(bbox=queries.geo.BBox(12.322, 51.322, 12.323, 51.323))
         )
-        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
-        if db.engine.dialect.name == "sqlite":
-            plan = " ".join(str(row) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-        else:
-            db.session.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = " ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
+        plans, dialect = [], db.engine.dialect.name
+        for part in (small, large):
+            compiled = part.compile(db.engine, compile_kwargs={"literal_binds": True})
+            if dialect == "sqlite":
+                rows = db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+                plans.append(" ".join(str(row) for row in rows))
+            else:
+                db.session.execute(text("SET LOCAL enable_seqscan = off"))
+                plans.append(" ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}"))))
         db.session.rollback()
-    assert "ix_idea_bbox" in plan, plan
+    assert "ix_idea_bbox" in plans[0], plans[0]
+    if dialect == "sqlite":
+        assert "min_lon>? AND min_lon<?" in plans[0], plans[0]  # a band, not half the table
+    else:
+        assert "min_lon >=" in plans[0] and "min_lon <=" in plans[0], plans[0]
+    assert "ix_idea_span" in plans[1], plans[1]

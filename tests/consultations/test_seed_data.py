@@ -53,6 +53,6 @@ def test_the_demo_map_page_renders(app, client, upload_storage):
         db.session.commit()
     page = client.get("/beteiligung/plagwitz-am-kanal")
     assert page.status_code == 200
-    data = client.get("/api/v1/consultations/plagwitz-am-kanal/ideas").get_json()
+    data = client.get("/api/v1/consultations/plagwitz-am-kanal/ideas.geojson").get_json()
     assert len(data["features"]) >= 40
     assert client.get("/beteiligung/jugendzentrum-west").status_code == 200
