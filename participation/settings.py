@@ -6,6 +6,7 @@ instance instead of patching the environment.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -83,6 +84,12 @@ class Settings:
         return tuple(_origin(part) for part in self.map_tile_origins.split(",") if part.strip())
 
     @property
+    def cache_type(self) -> str:
+        if self.testing:
+            return "NullCache"
+        return "RedisCache" if self.redis_url else "SimpleCache"
+
+    @property
     def production(self) -> bool:
         return self.env == "production"
 
@@ -97,7 +104,8 @@ class Settings:
             "SECRET_KEY": self.secret_key or "dev-only-not-secret",
             "TESTING": self.testing,
             "SQLALCHEMY_DATABASE_URI": _normalise_db_url(self.database_url),
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            # compact JSON columns: stored geometries go out to the map as they are
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": compact_json},
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAP_TILE_ORIGINS": self.tile_origins,  # parsed here so a typo stops the start
             "SESSION_COOKIE_HTTPONLY": True,
@@ -108,6 +116,12 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": self.production,
             "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: long forms must not expire
             "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+            # shared page fragments (core.fragments): Redis when there is one, so every worker
+            # sees a change at once; in-process otherwise; none in tests, which roll back
+            "CACHE_TYPE": self.cache_type,
+            "CACHE_NO_NULL_WARNING": True,
+            "CACHE_REDIS_URL": self.redis_url,
+            "CACHE_KEY_PREFIX": "participation:",
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
@@ -117,6 +131,10 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "PREFERRED_URL_SCHEME": "https" if self.production else "http",
         }
+
+
+def compact_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _timezone(name: str) -> str:

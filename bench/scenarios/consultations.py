@@ -38,6 +38,7 @@ from bench.harness import BARE_PATH, Check, Result, Scenario, measure_turns, ser
 from bench.server import DATABASE_URL, PROJECT_ROOT
 from participation.consultations.models import Category, Consultation, Idea
 from participation.core import geo
+from participation.settings import compact_json
 
 # Plain tables: SQLAlchemy core needs no configured mappers (and no app) for the bulk insert.
 IDEA, CONSULTATION, CATEGORY = Idea.__table__, Consultation.__table__, Category.__table__
@@ -101,6 +102,7 @@ def _shape(rng: random.Random, area: dict, box: geo.BBox) -> dict:
             w, h = rng.uniform(0.0001, 0.0004), rng.uniform(0.0001, 0.0003)
             shape = {"type": "Polygon",
                      "coordinates": [[[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]]}
+        shape = geo.normalise(shape)  # rounded and checked as the app stores an idea
         if all(geo.point_in_area(p, area) for p in geo.vertices(shape)):
             return shape
 
@@ -109,7 +111,8 @@ def add_ideas(database_url: str, count: int = IDEAS) -> tuple[int, float]:
     """Insert `count` ideas into the Plagwitz consultation; returns (ideas there, seconds)."""
     started = time.monotonic()
     rng = random.Random(3)  # the same ideas every run
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                           json_serializer=compact_json)  # as the app's engine writes JSON
     kinds = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
     with engine.begin() as conn:
         consultation = conn.execute(

@@ -147,12 +147,9 @@ def openapi_document() -> dict:
                             "properties": {
                                 "id": {"type": "integer"},
                                 "title": {"type": "string"},
-                                "kind": {"type": "string", "enum": ["point", "line", "polygon"]},
                                 "category": {"type": ["string", "null"]},
                                 "category_id": {"type": ["integer", "null"]},
-                                "color": {"type": ["string", "null"]},
                                 "status": {"type": "string", "enum": [s.value for s in IdeaStatus]},
-                                "status_label": {"type": "string"},
                                 "supports": {"type": "integer"},
                                 "created": {"type": "string", "format": "date-time"},
                                 "url": {"type": "string"},
@@ -192,6 +189,22 @@ def openapi_document() -> dict:
                                 "total": {"type": "integer"},
                                 "clustered": {"type": "boolean"},
                                 "plan_coordinates": {"type": "boolean"},
+                                "categories": {
+                                    "type": "object",
+                                    "description": "category id -> name and colour (not with clusters)",
+                                    "additionalProperties": {
+                                        "type": "object",
+                                        "properties": {
+                                            "name": {"type": "string"},
+                                            "color": {"type": "string"},
+                                        },
+                                    },
+                                },
+                                "status_labels": {
+                                    "type": "object",
+                                    "description": "status -> label in the language of the request",
+                                    "additionalProperties": {"type": "string"},
+                                },
                             },
                         },
                     },

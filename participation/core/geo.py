@@ -83,7 +83,9 @@ def _coordinate(value, geographic: bool) -> tuple[float, float]:
         raise GeometryError(_l("Every position needs two numbers."))
     if geographic and not (-180 <= x <= 180 and -90 <= y <= 90):
         raise GeometryError(_l("A position lies outside the valid range of longitude and latitude."))
-    return x, y
+    # 7 decimals of a degree are about a centimetre, a tenth of a pixel is finer than a click:
+    # more digits only make every map answer longer (RFC 7946, section 11.2)
+    return (round(x, 7), round(y, 7)) if geographic else (round(x, 1), round(y, 1))
 
 
 def _ring(points: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -43,13 +43,14 @@
     });
   }
 
-  function popupContent(props, supportsLabel) {
+  function popupContent(props, legend, supportsLabel) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = props.url;
     link.textContent = props.title;
     var meta = document.createElement("p");
-    meta.textContent = [props.status_label, props.category, format(supportsLabel, { count: props.supports })]
+    var status = (legend.status_labels || {})[props.status] || props.status;
+    meta.textContent = [status, props.category, format(supportsLabel, { count: props.supports })]
       .filter(Boolean).join(" · ");
     box.appendChild(link);
     box.appendChild(meta);
@@ -72,16 +73,18 @@
       return L.geoJSON(feature).getBounds().getCenter();
     }
 
-    function addIdea(feature) {
+    // legend: the collection's categories (id -> name, colour) and status labels
+    function addIdea(feature, legend) {
       var props = feature.properties;
-      var color = props.color || "#0b5394";
+      var category = (legend.categories || {})[props.category_id];
+      var color = category ? category.color : "#0b5394";
       var shape = null;
       if (feature.geometry.type !== "Point") {
         shape = L.geoJSON(feature, { style: { color: color, weight: 4, fillOpacity: 0.2 } }).addTo(shapes);
       }
       var marker = L.circleMarker(centreOf(feature), { radius: 9, color: "#fff", weight: 2, fillColor: color,
                                                        fillOpacity: 1 });
-      marker.bindPopup(popupContent(props, wrapper.getAttribute("data-label-supports")));
+      marker.bindPopup(popupContent(props, legend, wrapper.getAttribute("data-label-supports")));
       marker.bindTooltip(props.title);
       cluster.addLayer(marker);
       markers[props.id] = { marker: marker, shape: shape };
@@ -109,7 +112,7 @@
           return;
         }
         seen[feature.properties.id] = true;
-        if (!markers[feature.properties.id]) { addIdea(feature); }
+        if (!markers[feature.properties.id]) { addIdea(feature, data.properties || {}); }
       });
       Object.keys(markers).forEach(function (id) {
         if (!seen[id]) {

@@ -36,7 +36,14 @@ def test_ideas_as_geojson_without_personal_data(client, make_consultation, make_
     make_idea(consultation, visibility="hidden")
     data = features(client, consultation)
     assert data["type"] == "FeatureCollection"
-    assert data["properties"] == {"total": 1, "clustered": False, "plan_coordinates": False}
+    assert {k: data["properties"][k] for k in ("total", "clustered", "plan_coordinates")} == {
+        "total": 1, "clustered": False, "plan_coordinates": False}
+    # colours and labels travel once per answer, not once per idea
+    assert [c["name"] for c in data["properties"]["categories"].values()] == ["Verkehr", "Grün"]
+    assert data["properties"]["status_labels"]["received"] == "Received"
+    german = client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson",
+                        headers={"Accept-Language": "de"}).get_json()
+    assert german["properties"]["status_labels"]["received"] == "Eingegangen"
     [feature] = data["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [12.325, 51.33]}
     assert feature["properties"]["url"].endswith(f"/ideen/{idea.id}")
