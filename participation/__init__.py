@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from participation.access_table import ROUTE_ACCESS
 from participation.core import access, errors, locale, security
 from participation.core.sanitize import render_markdown
-from participation.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from participation.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 from participation.settings import PROJECT_ROOT, Settings
 
 
@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     htmx.init_app(app)
+    cache.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from flask import request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,6 +24,7 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = HTMX()
+cache = Cache()
 # Every write gets this default limit unless its view names a stricter one.
 limiter = Limiter(
     key_func=get_remote_address,

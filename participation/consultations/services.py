@@ -24,7 +24,7 @@ from participation.consultations.models import (
     Support,
     Visibility,
 )
-from participation.core import geo, uploads
+from participation.core import fragments, geo, uploads
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
 from participation.core.models import utcnow
@@ -93,6 +93,7 @@ def save_consultation(
     if not keep_area:
         consultation.set_geometry(area)
     db.session.flush()
+    fragments.forget(fragments.HOME_OVERVIEW)
     return consultation
 
 
@@ -103,6 +104,7 @@ def change_state(consultation: Consultation, target: State) -> None:
         raise ResultsMissing(consultation.slug)
     consultation.state = target.value
     db.session.flush()
+    fragments.forget(fragments.HOME_OVERVIEW)
 
 
 def add_category(consultation: Consultation, name: str, color: str) -> Category:

@@ -2,6 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.core import fragments
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import show_form
 from participation.core.locale import LOCALE_COOKIE, LOCALES
@@ -17,7 +18,8 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 
 @bp.get("/")
 def home():
-    return render_template("pages/home.html")
+    overview = fragments.cached(fragments.HOME_OVERVIEW, lambda: render_template("pages/_overview.html"))
+    return render_template("pages/home.html", overview=overview)
 
 
 @bp.get("/impressum")

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from participation.core import geo, uploads
+from participation.core import fragments, geo, uploads
 from participation.core.models import utcnow
 from participation.extensions import db
 from participation.notifications import services as notifications
@@ -136,6 +136,7 @@ def save_project(
             actor=author,
             excerpt=str(STATUS_LABELS[ProjectStatus(project.status)]),
         )
+    fragments.forget(fragments.HOME_OVERVIEW)
     return project
 
 
@@ -147,6 +148,7 @@ def add_update(project: Project, author, title: str, body: str) -> ProjectUpdate
         notifications.target_event(
             "project", project.id, Kind.UPDATE, actor=author, excerpt=f"{update.title}: {update.body}"
         )
+    fragments.forget(fragments.HOME_OVERVIEW)
     return update
 
 
