@@ -88,8 +88,16 @@ def bbox_parts(consultation: Consultation, filters: IdeaFilters) -> list:
     ]
 
 
-def newest_first(query):
-    return query.options(selectinload(Idea.category), selectinload(Idea.author)).order_by(Idea.id.desc())
+LIST_ORDERS = ("newest", "supported")
+
+
+def in_list_order(query, order: str = "newest"):
+    """The list view's order: newest first, or most supported first (newest among equals)."""
+    query = query.options(selectinload(Idea.category), selectinload(Idea.author))
+    if order == "supported":
+        supports = select(func.count()).where(Support.idea_id == Idea.id).correlate(Idea).scalar_subquery()
+        return query.order_by(supports.desc(), Idea.id.desc())
+    return query.order_by(Idea.id.desc())
 
 
 def has_ideas(consultation: Consultation) -> bool:

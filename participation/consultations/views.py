@@ -66,13 +66,15 @@ def show(slug: str):
     consultation = load_consultation(slug)
     filters = queries.IdeaFilters.from_args(request.args)
     filters.bbox = None  # the list shows the whole area; the map asks the API by bbox
-    page = paginate(queries.newest_first(queries.filtered_ideas(consultation, filters)), per_page=20)
+    order = request.args.get("order") if request.args.get("order") in queries.LIST_ORDERS else "newest"
+    page = paginate(queries.in_list_order(queries.filtered_ideas(consultation, filters), order), per_page=20)
     ids = [idea.id for idea in page.items]
     return render_template(
         "consultations/show.html",
         consultation=consultation,
         page=page,
         filters=filters,
+        order=order,
         counts=queries.support_counts(ids),
         supported=queries.supported_by(current_user, ids),
         status_labels=IDEA_STATUS_LABELS,

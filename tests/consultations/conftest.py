@@ -125,13 +125,14 @@ def make_idea(app, user_factory):
         category=None,
         visibility="visible",
         geometry=None,
+        title="Mehr Bäume",
     ) -> Idea:
         with app.test_request_context():
             author = author or user_factory()
             idea = Idea(
                 consultation_id=consultation.id,
                 author_id=author.id,
-                title="Mehr Bäume",
+                title=title,
                 body="Bitte Bäume pflanzen.",
                 kind="point",
                 status=status,
