@@ -58,12 +58,12 @@ class ConsultationForm(FlaskForm):
     starts_on = DateField(
         _l("First day for ideas"),
         validators=[Optional()],
-        description=_l("Optional. Before this day the consultation can be read but takes no ideas."),
+        description=_l("Before this day the consultation can be read but takes no ideas."),
     )
     ends_on = DateField(
         _l("Last day for ideas"),
         validators=[Optional()],
-        description=_l("Optional. Ideas, supports and comments are taken until midnight of this day."),
+        description=_l("Ideas, supports and comments are taken until midnight of this day."),
     )
     map_mode = RadioField(
         _l("Kind of map"),
