@@ -113,7 +113,9 @@ class CategoryForm(FlaskForm):
 class LayerForm(FlaskForm):
     name = StringField(_l("Layer name"), validators=[required(), max_length(120)])
     kind = SelectField(_l("Kind of layer"), choices=choices(LAYER_KIND_LABELS.items()), default="image")
-    image = FileField(_l("Image file"), description=_l("PNG, JPEG or WebP. Needed for image layers."))
+    image = FileField(_l("Image file"), description=_l(
+        "PNG, JPEG, WebP or GIF, or a PDF whose first page is the plan. Needed for image layers."
+    ))
     south = FloatField(_l("South-west corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])
     west = FloatField(_l("South-west corner: longitude"), validators=[Optional(), NumberRange(-180, 180)])
     north = FloatField(_l("North-east corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])

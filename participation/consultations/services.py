@@ -137,6 +137,8 @@ def add_image_layer(
 ) -> MapLayer:
     """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
     geographic map, or filling the pixel space on a plan-only one."""
+    if uploads.is_pdf(data):
+        data = uploads.first_pdf_page(data)
     stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
     layer = MapLayer(
         consultation=consultation,

@@ -199,5 +199,36 @@ def store_image(
     return StoredImage(key, image.width, image.height, thumbnail_key)
 
 
+PDF_PLAN_SIDE = 6000  # pixels along the longer side of a plan drawn from a PDF
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:5] == b"%PDF-"
+
+
+def first_pdf_page(data: bytes, longest_side: int = PDF_PLAN_SIDE) -> bytes:
+    """The first page of a PDF (plans often come as PDF) as a PNG, drawn by PDFium at a
+    scale that makes its longer side `longest_side` pixels; it is then stored like any other
+    uploaded image, so nothing of the PDF itself (scripts, forms, metadata) is kept."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            if len(document) == 0:
+                raise UploadError(_l("The PDF has no pages."))
+            page = document[0]
+            width, height = page.get_size()
+            scale = longest_side / max(width, height, 1)
+            image = page.render(scale=scale).to_pil()
+        finally:
+            document.close()
+    except pypdfium2.PdfiumError as error:
+        raise UploadError(_l("The PDF could not be read. Is it protected by a password?")) from error
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def image_dimensions(data: bytes) -> tuple[int, int]:
     return _open(data).size

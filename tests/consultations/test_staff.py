@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from participation.consultations.models import Category, Consultation, MapLayer
@@ -436,3 +437,33 @@ def test_layer_images_may_be_gifs_and_larger_than_photos(client, app, login_as, 
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(MapLayer.image_width)) == 400
+
+
+def _pdf_bytes(size=(842, 595)) -> bytes:
+    """A one-page PDF (A4 landscape in points), made by Pillow like a scanned plan."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (240, 240, 230)).save(out, format="PDF")
+    return out.getvalue()
+
+
+def test_a_plan_may_come_as_the_first_page_of_a_pdf(client, app, login_as, make_consultation):
+    consultation = make_consultation(map_mode="plan", area=None)
+    login_as("staff")
+    page_url = f"/staff/beteiligung/{consultation.slug}/ebenen"
+
+    def upload(data, name="plan.pdf"):
+        response = client.post(page_url, data={
+            "csrf_token": csrf_token(client, page_url), "name": "Grundriss Erdgeschoss", "kind": "image",
+            "opacity": "1", "image": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+        close_body(response)
+        return response
+
+    broken = upload(b"%PDF-1.4\nnot really a pdf")
+    assert broken.status_code == 422
+    assert "The PDF could not be read." in broken.get_data(as_text=True)
+    assert _count(app, MapLayer) == 0
+    assert upload(_pdf_bytes()).status_code == 302
+    with app.app_context():
+        layer = db.session.scalar(select(MapLayer))
+        assert (layer.image_width, layer.image_height) == (6000, 4240)  # drawn at 6,000 px across
+        assert layer.image_key.endswith(".png")
