@@ -45,6 +45,9 @@ class Settings:
     # are the only other hosts a staff member may enter for a layer. Empty: nothing is ever
     # loaded from another host, and maps show the uploaded layers on a plain background.
     map_tile_origins: str = ""
+    # the language the city writes consultations and projects in (CONTENT_LANGUAGE): such text
+    # is marked with it on pages in other languages
+    content_language: str = "de"
     # the city's time zone (TIMEZONE): dates and times on pages, ends of participation periods
     timezone: str = "Europe/Berlin"
     # how many reverse proxies set X-Forwarded-* in front of the app (0: trust none)
@@ -127,6 +130,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "RATELIMIT_STRATEGY": "moving-window",  # no burst of twice the limit at a window edge
             "BABEL_DEFAULT_LOCALE": "de",
+            "CONTENT_LANGUAGE": self.content_language,
             "BABEL_DEFAULT_TIMEZONE": _timezone(self.timezone),
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "PREFERRED_URL_SCHEME": "https" if self.production else "http",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 DEFAULT_LOCALE = "de"
 # Shown in the switcher in this order, each name in its own language.
@@ -42,6 +43,17 @@ def current_locale() -> str:
 
 def text_direction() -> str:
     return "rtl" if current_locale() in RTL_LOCALES else "ltr"
+
+
+def city_text() -> Markup:
+    """`lang` and `dir` for what the city wrote (in its CONTENT_LANGUAGE) on a page in another
+    language: screen readers switch voice (WCAG 3.1.2) and a right-to-left page keeps German
+    punctuation where it belongs. Nothing on a page in the content language itself."""
+    language = current_app.config.get("CONTENT_LANGUAGE", DEFAULT_LOCALE)
+    if current_locale() == language:
+        return Markup("")
+    direction = "rtl" if language in RTL_LOCALES else "ltr"
+    return Markup(f' lang="{escape(language)}" dir="{direction}"')  # noqa: S704 - escaped
 
 
 def request_translations():

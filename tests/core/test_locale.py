@@ -53,3 +53,20 @@ def test_switcher_links_mark_each_language(client):
     page = client.get("/impressum").get_data(as_text=True)
     assert 'href="/language/ar?next=/impressum" lang="ar" hreflang="ar"' in page
     assert 'lang="de" hreflang="de" aria-current="true"' in page
+
+
+def test_city_text_is_marked_with_its_language_on_pages_in_other_languages(client):
+    """Consultations and projects are written in German: on an Arabic page their text is
+    marked lang="de" dir="ltr" (WCAG 3.1.2), on a German page it needs nothing."""
+    from participation.consultations.models import Consultation, State
+    from participation.extensions import db
+
+    app = client.application
+    with app.app_context():
+        db.session.add(Consultation(slug="lindenauer-hafen", title="Lindenauer Hafen", summary="Kurz",
+                                    state=State.OPEN.value, map_mode="geographic"))
+        db.session.commit()
+    arabic = client.get("/beteiligung", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'lang="de" dir="ltr">Lindenauer Hafen</a>' in arabic
+    german = client.get("/beteiligung", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '">Lindenauer Hafen</a>' in german and 'lang="de" dir="ltr">Lindenauer' not in german
