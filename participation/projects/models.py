@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.consultations.models import BBoxColumns
 from participation.core.access import Role
+from participation.core.locale import city_today
 from participation.core.models import TimestampMixin, utcnow
 from participation.extensions import db
 
@@ -119,6 +120,13 @@ class Milestone(db.Model):
     done: Mapped[bool] = mapped_column(default=False)
 
     project: Mapped[Project] = relationship(back_populates="milestones")
+
+    @property
+    def state_label(self) -> str:
+        """Done; still ahead; or due and not done, which a timeline must not call "ahead"."""
+        if self.done:
+            return _l("done")
+        return _l("ahead") if self.due >= city_today() else _l("not done yet")
 
 
 class ProjectImage(db.Model):

@@ -1,6 +1,7 @@
 """The public project pages: list with filters and map, the project page, feeds, home page."""
 
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own feeds
+from datetime import date, timedelta
 
 from tests.conftest import csrf_token, login
 
@@ -184,3 +185,16 @@ def test_project_page_shows_comments_with_stances(client, make_project, login_as
     )
     html = client.get(f"/projekte/{project.slug}").get_data(as_text=True)
     assert "Dafür!" in html and "In favour: 1</span>" in html
+
+
+def test_a_milestone_past_its_date_and_not_done_is_not_called_ahead(client, make_project):
+    today = date.today()
+    project = make_project(milestones=[
+        (today - timedelta(days=30), "Bürgerversammlung", True),
+        (today - timedelta(days=3), "Entwurfsplanung abgeschlossen", False),
+        (today + timedelta(days=90), "Baubeginn", False),
+    ])
+    html = client.get(f"/projekte/{project.slug}").get_data(as_text=True)
+    labels = [html.split(title)[1].split("</span>")[1].rsplit(">", 1)[1]
+              for title in ("Bürgerversammlung", "Entwurfsplanung abgeschlossen", "Baubeginn")]
+    assert labels == ["done", "not done yet", "ahead"]
