@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 
 from flask import render_template, url_for
@@ -24,7 +22,7 @@ from participation.consultations.models import (
     Support,
     Visibility,
 )
-from participation.core import fragments, geo, uploads
+from participation.core import fragments, geo, slugs, uploads
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
 from participation.core.models import utcnow
@@ -44,25 +42,6 @@ class ResultsMissing(InvalidTransition):
 # --- consultations ---------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    text = text.replace("ß", "ss")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60] or "beteiligung"
-
-
-def unique_slug(title: str, exclude_id: int | None = None) -> str:
-    base = slugify(title)
-    slug, number = base, 2
-    while True:
-        query = select(Consultation.id).where(Consultation.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Consultation.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        slug, number = f"{base}-{number}", number + 1
-
-
 def save_consultation(
     consultation: Consultation | None,
     *,
@@ -80,7 +59,8 @@ def save_consultation(
 ) -> Consultation:
     """Create or update; `area` replaces the participation area unless `keep_area`."""
     if consultation is None:
-        consultation = Consultation(created_by_id=author.id, slug=unique_slug(title), state=State.DRAFT.value)
+        slug = slugs.unique_slug(Consultation, title, fallback="beteiligung")
+        consultation = Consultation(created_by_id=author.id, slug=slug, state=State.DRAFT.value)
         db.session.add(consultation)
     consultation.title = title.strip()
     consultation.summary = (summary or "").strip()

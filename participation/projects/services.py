@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from participation.core import fragments, geo, uploads
+from participation.core import fragments, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.extensions import db
 from participation.notifications import services as notifications
@@ -28,20 +27,6 @@ class ProjectInputError(ValueError):
         super().__init__(str(message))
         self.field = field
         self.message = message
-
-
-def unique_slug(title: str, exclude_id: int | None = None) -> str:
-    from participation.consultations.services import slugify
-
-    base = slugify(title)[:60] or "projekt"
-    slug, number = base, 2
-    while True:
-        query = select(Project.id).where(Project.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Project.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        slug, number = f"{base}-{number}", number + 1
 
 
 def parse_milestones(text: str) -> list[tuple[date, str, bool]]:
@@ -107,7 +92,7 @@ def save_project(
     """Create or update a project; a new status tells its followers."""
     old_status = project.status if project is not None else None
     if project is None:
-        project = Project(slug=unique_slug(title), created_by_id=author.id)
+        project = Project(slug=slugs.unique_slug(Project, title, fallback="projekt"), created_by_id=author.id)
         db.session.add(project)
     project.title = title.strip()
     project.summary = (summary or "").strip()
