@@ -20,6 +20,7 @@ from participation.consultations.views import bp
 from participation.core import geo, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
+from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.core.security import is_allowed_tile_url, tile_origins
 from participation.extensions import db
@@ -174,9 +175,7 @@ def add_category(slug: str):
 @bp.post("/staff/beteiligung/<slug>/kategorien/<int:category_id>/loeschen")
 def delete_category(slug: str, category_id: int):
     consultation = load_for_staff(slug)
-    category = db.session.get(Category, category_id)
-    if category is None or category.consultation_id != consultation.id:
-        abort(404)
+    category = owned_or_404(Category, category_id, consultation_id=consultation.id)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_category(category)
@@ -272,9 +271,7 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
 @bp.post("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen")
 def delete_layer(slug: str, layer_id: int):
     consultation = load_for_staff(slug)
-    layer = db.session.get(MapLayer, layer_id)
-    if layer is None or layer.consultation_id != consultation.id:
-        abort(404)
+    layer = owned_or_404(MapLayer, layer_id, consultation_id=consultation.id)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_layer(layer)

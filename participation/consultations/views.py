@@ -23,6 +23,7 @@ from participation.core import geo, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, choices, show_form
 from participation.core.htmx import render_page_or_fragment
+from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.extensions import db, limiter
 
@@ -43,8 +44,8 @@ def load_consultation(slug: str) -> Consultation:
 
 
 def load_idea(consultation: Consultation, idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or idea.consultation_id != consultation.id or not idea.can_view(current_user):
+    idea = owned_or_404(Idea, idea_id, consultation_id=consultation.id)
+    if not idea.can_view(current_user):
         abort(404)
     return idea
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from participation.accounts.models import User
 from participation.core import targets
 from participation.core.forms import ActionForm
+from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.extensions import csrf, db, htmx
 from participation.notifications import mail, queries, services, tokens
@@ -88,9 +89,7 @@ def mark_all_read():
 
 @bp.post("/benachrichtigungen/<int:note_id>/gelesen")
 def mark_read(note_id: int):
-    note = db.session.get(Notification, note_id)
-    if note is None or note.user_id != current_user.id:
-        abort(404)
+    note = owned_or_404(Notification, note_id, user_id=current_user.id)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.mark_read(current_user, note.id)

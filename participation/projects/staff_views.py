@@ -9,6 +9,7 @@ from flask_login import current_user
 from participation.core import geo, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
+from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.extensions import db
 from participation.projects import maps, queries, services
@@ -148,9 +149,7 @@ def add_image(slug: str):
 @bp.post("/staff/projekte/<slug>/bilder/<int:image_id>/loeschen")
 def delete_image(slug: str, image_id: int):
     project = _load(slug)
-    image = db.session.get(ProjectImage, image_id)
-    if image is None or image.project_id != project.id:
-        abort(404)
+    image = owned_or_404(ProjectImage, image_id, project_id=project.id)
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_image(image)

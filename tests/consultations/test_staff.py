@@ -467,3 +467,18 @@ def test_a_plan_may_come_as_the_first_page_of_a_pdf(client, app, login_as, make_
         layer = db.session.scalar(select(MapLayer))
         assert (layer.image_width, layer.image_height) == (6000, 4240)  # drawn at 6,000 px across
         assert layer.image_key.endswith(".png")
+
+
+def test_a_category_or_layer_is_removed_only_through_its_own_consultation(
+    client, app, login_as, make_consultation
+):
+    mine, other = make_consultation(title="Plagwitz"), make_consultation(title="Lindenau")
+    with app.app_context():
+        category = db.session.scalar(select(Category).where(Category.consultation_id == other.id))
+    login_as("staff")
+    url = f"/staff/beteiligung/{mine.slug}"
+    token = {"csrf_token": csrf_token(client, url)}
+    assert client.post(f"{url}/kategorien/{category.id}/loeschen", data=token).status_code == 404
+    assert client.post(f"{url}/ebenen/999999/loeschen", data=token).status_code == 404
+    with app.app_context():
+        assert db.session.get(Category, category.id) is not None
