@@ -23,6 +23,7 @@ from participation import create_app
 from participation.accounts import services as account_services
 from participation.accounts.models import User
 from participation.core.access import Role
+from participation.core.uploads import LocalStorage
 from participation.extensions import db, limiter
 from participation.settings import Settings
 
@@ -87,6 +88,24 @@ def db_session(app) -> Iterator:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def english_client(app):
+    """English pages, so assertions on text do not depend on the state of the catalogs."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
+
+
+@pytest.fixture
+def upload_storage(app, tmp_path):
+    """Uploads go to the test's own folder (features that store files use it autouse)."""
+    previous = app.extensions.get("upload_storage")
+    store = LocalStorage(tmp_path / "uploads")
+    app.extensions["upload_storage"] = store
+    yield store
+    app.extensions["upload_storage"] = previous
 
 
 @pytest.fixture

@@ -47,11 +47,8 @@ targets.register(
 
 
 @pytest.fixture
-def client(app):
-    """English pages, so assertions on text do not depend on the state of the catalogs."""
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return test_client
+def client(english_client):
+    return english_client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from PIL import Image
 
 from participation.consultations import services
 from participation.consultations.models import Category, Consultation, Idea, MapLayer, Support
-from participation.core.uploads import LocalStorage
 from participation.extensions import db
 
 # A square in Leipzig-Plagwitz (lon/lat) with a notch cut out of its east side.
@@ -34,20 +33,13 @@ OUTSIDE = (51.400, 12.400)
 
 
 @pytest.fixture
-def client(app):
-    """English pages, so assertions on text do not depend on the state of the catalogs."""
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return test_client
+def client(english_client):
+    return english_client
 
 
 @pytest.fixture(autouse=True)
-def upload_storage(app, tmp_path):
-    previous = app.extensions.get("upload_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["upload_storage"] = store
-    yield store
-    app.extensions["upload_storage"] = previous
+def _uploads_in_tmp(upload_storage):
+    return upload_storage
 
 
 def close_body(response) -> None:

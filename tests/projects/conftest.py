@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from participation.core.uploads import LocalStorage
 from participation.extensions import db
 from participation.projects import services
 from participation.projects.models import Project
@@ -15,19 +14,13 @@ POINT = {"type": "Point", "coordinates": [12.3313, 51.3326]}
 
 
 @pytest.fixture
-def client(app):
-    test_client = app.test_client()
-    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return test_client
+def client(english_client):
+    return english_client
 
 
 @pytest.fixture(autouse=True)
-def upload_storage(app, tmp_path):
-    previous = app.extensions.get("upload_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["upload_storage"] = store
-    yield store
-    app.extensions["upload_storage"] = previous
+def _uploads_in_tmp(upload_storage):
+    return upload_storage
 
 
 @pytest.fixture
