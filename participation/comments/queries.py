@@ -252,11 +252,3 @@ def node_for(comment: Comment, viewer) -> CommentNode:
         down=down,
         my_vote=mine,
     )
-
-
-def recent_count_by(user_id: int, since) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Comment)
-        .where(Comment.author_id == user_id, Comment.created_at >= since)
-    )

@@ -85,11 +85,6 @@ def comment_section(target_type: str, target_id: int) -> dict:
     return section_context(target, sort=_sort())
 
 
-@bp.app_template_global()
-def comment_counts(target_type: str, target_ids) -> dict[int, int]:
-    return queries.counts_for(target_type, target_ids)
-
-
 def _respond(fragment: str, page: str, status: int = 200, **context):
     """The fragment for htmx, the page otherwise. htmx swaps only 2xx answers, so a refusal
     it must show (the form with its errors) goes to it as 200, to everybody else as `status`."""

@@ -14,7 +14,6 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from participation.consultations.models import (
     IDEA_STATUS_LABELS,
-    Category,
     Consultation,
     Idea,
     IdeaStatus,
@@ -129,10 +128,6 @@ def supported_by(user, idea_ids) -> set[int]:
             select(Support.idea_id).where(Support.user_id == user.id, Support.idea_id.in_(ids))
         )
     )
-
-
-def categories_of(consultation: Consultation):
-    return select(Category).where(Category.consultation_id == consultation.id).order_by(Category.position)
 
 
 def consultation_idea_counts(consultation_ids) -> dict[int, int]:

@@ -9,7 +9,6 @@ nonce. Pages then call `{{ map.head }}`, `{{ map.html }}` and `{{ map.script }}`
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import folium
@@ -223,7 +222,3 @@ def _render(fmap: folium.Map, cluster_layer, layer_names: list[dict], height_cla
         cluster_name=cluster_layer.get_name() if cluster_layer is not None else None,
         layers=layer_names,
     )
-
-
-def layers_json(parts: MapParts) -> str:
-    return json.dumps(parts.layers)

@@ -94,10 +94,6 @@ def register(target_type: TargetType) -> TargetType:
     return target_type
 
 
-def get_type(key: str) -> TargetType | None:
-    return _types.get(key)
-
-
 def registered() -> dict[str, TargetType]:
     return dict(_types)
 
