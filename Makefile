@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := FLASK_APP=participation:create_app $(BIN)/flask
 VENDOR := static/vendor
 
-.PHONY: install run test lint translations-update translations-compile bench clean
+.PHONY: install run test test-tools lint translations-update translations-compile bench clean
 
 install: $(VENV)/.installed node_modules/.installed $(VENDOR)/.copied translations-compile
 
@@ -45,11 +45,15 @@ lint: install
 	$(BIN)/ruff check participation tests bench
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (browser tests bring their own server).
-test: install lint
+test: install lint test-tools
 	$(BIN)/pytest -q -p no:cacheprovider tests/test_translations.py
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py --ignore=tests/browser; fi
+
+# Debian's chromium (and a Java runtime for the HTML checker): installed when missing.
+test-tools:
+	@scripts/ensure-test-tools
 
 bench: install
 	$(BIN)/python -m bench.run
