@@ -20,8 +20,10 @@ ROUTE_ACCESS: dict[str, Access] = {
     "pages.feedback_list": Access.STAFF,
     # accounts
     "accounts.signup": Access.GUEST,
+    "accounts.signup_sent": Access.GUEST,
     "accounts.login": Access.GUEST,
     "accounts.logout": Access.SIGNED_IN,
+    "accounts.sign_out_everywhere": Access.SIGNED_IN,
     "accounts.confirm_email": Access.PUBLIC,
     "accounts.resend_confirmation": Access.SIGNED_IN,
     "accounts.forgot_password": Access.PUBLIC,
@@ -30,6 +32,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "accounts.change_password": Access.SIGNED_IN,
     "accounts.export_data": Access.SIGNED_IN,
     "accounts.delete_account": Access.SIGNED_IN,
+    "accounts.account_deleted": Access.PUBLIC,
     # administration
     "accounts.admin_users": Access.ADMIN,
     "accounts.admin_change_role": Access.ADMIN,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from participation import create_app
 from participation.accounts import services as account_services
+from participation.accounts import sessions as account_sessions
 from participation.accounts.models import User
 from participation.core.access import Role
 from participation.core.uploads import LocalStorage
@@ -177,11 +178,16 @@ def user_factory(app):
     return _make
 
 
-def login(client, user: User) -> None:
-    """Sign `user` in on `client` the way Flask-Login would, without a form round trip."""
+def login(client, user: User, remember: bool = False) -> str:
+    """Sign `user` in on `client` the way the sign-in form would (a server-side session whose
+    token goes into the session cookie), without a form round trip; returns the token."""
+    with client.application.test_request_context():
+        token = account_sessions.start(user, remember=remember)
+        db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.login_token
+        session["_user_id"] = token
         session["_fresh"] = True
+    return token
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from participation.accounts.models import NOTIFICATION_MAIL_LABELS
 from participation.core.access import ROLE_LABELS
@@ -30,10 +32,40 @@ def new_password_field(label):
     )
 
 
+# Characters that reorder the text after them (embeddings, overrides, isolates, marks): in a
+# name they could make "Stadt Leipzig" appear where something else is written.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Invisible format characters that scripts need inside words (Persian, Arabic, Indic, emoji).
+JOINERS = frozenset("\u200c\u200d")
+
+
+def is_unsafe_character(char: str) -> bool:
+    """Control characters (Cc), direction controls and other invisible format characters (Cf,
+    such as zero-width spaces), except the joiners that writing systems need."""
+    if char in BIDI_CONTROLS:
+        return True
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and char not in JOINERS)
+
+
+def no_control_characters(_form, field) -> None:
+    if isinstance(field.data, str) and any(is_unsafe_character(char) for char in field.data):
+        raise ValidationError(
+            _l("Please use only visible characters: no control characters or characters that "
+               "change the direction of the text.")
+        )
+
+
 def display_name_field():
     return StringField(
         _l("Display name"),
-        validators=[required(), Length(min=2, max=80, message=_l("Please use 2 to 80 characters."))],
+        validators=[
+            required(),
+            no_control_characters,
+            Length(min=2, max=80, message=_l("Please use 2 to 80 characters.")),
+        ],
         description=_l("Shown with everything you write. It does not have to be your real name."),
         render_kw={"autocomplete": "nickname"},
     )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -11,10 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.core.access import Role
 from participation.core.models import TimestampMixin, utcnow
 from participation.extensions import db
-
-
-def new_login_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class NotificationMail(StrEnum):
@@ -46,12 +41,13 @@ class User(TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None]
     terms_accepted_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
-    # Flask-Login keeps this, not the id, in the session: rotating it signs out everywhere.
-    login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
 
     role_changes: Mapped[list[RoleChange]] = relationship(
         back_populates="user", foreign_keys="RoleChange.user_id", order_by="RoleChange.id"
     )
+
+    # The sign-in this request came with (set by accounts.sessions); Flask-Login stores it.
+    session_token = None  # a plain attribute, not a column
 
     # Flask-Login protocol
     @property
@@ -67,7 +63,11 @@ class User(TimestampMixin, db.Model):
         return False
 
     def get_id(self) -> str:
-        return self.login_token
+        """What Flask-Login keeps in the session and remember cookies: the token of one
+        server-side AccountSession, never the user id, so deleting that row signs it out."""
+        if not self.session_token:
+            raise RuntimeError("start an AccountSession (accounts.sessions.start) before login_user")
+        return self.session_token
 
     @property
     def email_confirmed(self) -> bool:
@@ -89,8 +89,38 @@ class User(TimestampMixin, db.Model):
         return select(cls).where(cls.email == normalise_email(email))
 
     @classmethod
-    def by_login_token(cls, token: str):
-        return select(cls).where(cls.login_token == token, cls.deleted_at.is_(None))
+    def by_session_token_hash(cls, token_hash: str, now: datetime):
+        """The signed-in user for a session token: one lookup on a unique index."""
+        return (
+            select(cls)
+            .join(AccountSession, AccountSession.user_id == cls.id)
+            .where(
+                AccountSession.token_hash == token_hash,
+                AccountSession.expires_at > now,
+                cls.deleted_at.is_(None),
+            )
+        )
+
+
+class AccountSession(db.Model):
+    """One signed-in browser. Flask-Login's session and remember cookies carry its token; the
+    row stores only a hash of it. Deleting the row signs that browser out for good, however
+    old a copy of either cookie is."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    # a short description of the browser ("Firefox on Android"), so a person recognises it
+    label: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    @classmethod
+    def of_user(cls, user_id: int):
+        return select(cls).where(cls.user_id == user_id).order_by(cls.created_at.desc(), cls.id.desc())
 
 
 class RoleChange(db.Model):

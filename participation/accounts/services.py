@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from participation.accounts import tokens
-from participation.accounts.models import RoleChange, User, new_login_token, normalise_email
+from participation.accounts import sessions, tokens
+from participation.accounts.models import RoleChange, User, normalise_email
 from participation.accounts.passwords import hash_password, needs_rehash, verify_password
 from participation.core import personal_data
 from participation.core.access import Role
@@ -54,6 +54,34 @@ def register(
     return user
 
 
+def sign_up(display_name: str, email: str, password: str, locale: str | None) -> User | None:
+    """Sign-up as the form does it: a new account with a confirmation link, or, for an address
+    that has an account already, a note to its owner. Both hash the password and send one
+    mail, so neither the answer nor its timing tells whether the address is registered."""
+    try:
+        return register(display_name, email, password, locale)
+    except EmailTaken:
+        hash_password(password)  # the work a new account would have cost
+        owner = db.session.scalar(User.by_email(email))
+        if owner is not None:
+            _mail_signup_attempt(owner)
+        return None
+
+
+def _mail_signup_attempt(owner: User) -> None:
+    confirm_link = None
+    if not owner.email_confirmed:  # perhaps they lost the first mail: here is the link again
+        confirm_link = external_url("accounts.confirm_email", token=tokens.confirmation_token(owner))
+    _mail_user(
+        owner,
+        _l("Someone tried to create an account with your address"),
+        "accounts/mail/signup_attempt.txt",
+        login_link=external_url("accounts.login"),
+        reset_link=external_url("accounts.forgot_password"),
+        confirm_link=confirm_link,
+    )
+
+
 def _mail_user(user: User, subject, template: str, **context) -> None:
     """Mail `user` in their own language; `subject` is a lazy string resolved in it."""
     with force_locale(user.locale or DEFAULT_LOCALE):
@@ -91,9 +119,10 @@ def request_password_reset(email: str) -> None:
     _mail_user(user, _l("Reset your password"), "accounts/mail/reset.txt", link=link)
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, keep_session: str | None = None) -> None:
+    """Store a new password and end every session of the account but `keep_session`."""
     user.password_hash = hash_password(password)
-    user.login_token = new_login_token()  # signs out every other session
+    sessions.end_all(user, keep=keep_session)
 
 
 def update_settings(user: User, display_name: str, locale: str | None, notification_mail: str) -> None:
@@ -137,7 +166,15 @@ def delete_account(user: User) -> None:
     user.notification_mail = "never"
     user.role = Role.RESIDENT.value
     user.deleted_at = utcnow()
-    user.login_token = new_login_token()
+    sessions.end_all(user)
+
+
+ACCOUNT_ERASES = _l("Your email address, display name, password and settings, and every sign-in")
+
+
+def what_deletion_erases() -> list[str]:
+    """What an account deletion removes, one line per feature, in the page's language."""
+    return [str(ACCOUNT_ERASES), *(str(text) for text in personal_data.erasure_descriptions())]
 
 
 def _export_account(user: User) -> dict:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from participation.accounts import services, tokens
+from participation.accounts import services, sessions, throttle, tokens
 from participation.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -14,11 +14,11 @@ from participation.accounts.forms import (
     SettingsForm,
     SignupForm,
 )
-from participation.accounts.models import User
+from participation.accounts.models import User, normalise_email
 from participation.accounts.passwords import verify_password
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
-from participation.core.locale import LOCALES, current_locale
+from participation.core.locale import LOCALE_SESSION_KEY, LOCALES, current_locale
 from participation.core.navigation import redirect_next
 from participation.extensions import db, limiter, login_manager
 
@@ -26,42 +26,55 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 AUTH_LIMIT = "10 per minute; 100 per day"
 MAIL_LIMIT = "5 per 15 minutes"
+SIGNUP_MAILS_LIMIT = "5 per hour"
 
 
 @login_manager.user_loader
-def load_user(login_token: str) -> User | None:
-    return db.session.scalar(User.by_login_token(login_token))
+def load_user(session_token: str) -> User | None:
+    return sessions.load(session_token)
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """A new server-side session for `user` in this browser (commits it)."""
+    session.pop("account_deleted", None)
+    sessions.start(user, remember=remember)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    """End this browser's session on the server, then forget it here."""
+    if current_user.is_authenticated:
+        sessions.end(current_user.session_token)
+        db.session.commit()
+    logout_user()
+
+
+def _signup_address_key() -> str:
+    return "signup:" + normalise_email(request.form.get("email", ""))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
+# Every completed sign-up mails the address once; this keeps anyone from flooding an inbox.
+@limiter.limit(SIGNUP_MAILS_LIMIT, key_func=_signup_address_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
 @rerenders_on_csrf_error
 def signup():
+    """A new address and one that has an account get the same answer (and a mail each), so
+    the form never tells anyone whether an address is registered."""
     form = SignupForm()
     if not form.validate_on_submit():
         return show_form("accounts/signup.html", form)
-    try:
-        user = services.register(
-            form.display_name.data, form.email.data, form.password.data, locale=current_locale()
-        )
-    except services.EmailTaken:
-        form.email.errors.append(
-            _(
-                "An account with this email address already exists. "
-                "Sign in, or reset your password if you forgot it."
-            )
-        )
-        return show_form("accounts/signup.html", form)
+    services.sign_up(form.display_name.data, form.email.data, form.password.data, locale=current_locale())
     db.session.commit()
-    login_user(user)
-    flash(
-        _(
-            "Welcome! We have sent a link to %(email)s. Please open it to confirm your address.",
-            email=user.email,
-        ),
-        "success",
-    )
-    return redirect(url_for("accounts.account"))
+    session["signup_email"] = normalise_email(form.email.data)
+    return redirect(url_for("accounts.signup_sent"))
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("accounts/signup_sent.html", email=session.get("signup_email"))
 
 
 @bp.get("/confirm/<token>")
@@ -72,8 +85,11 @@ def confirm_email(token: str):
         return render_template("accounts/token_error.html", expired=error.expired, purpose="confirm"), 400
     services.confirm_email(user)
     db.session.commit()
-    flash(_("Thank you, your email address is confirmed."), "success")
-    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+    signed_in_as_owner = current_user.is_authenticated and current_user.id == user.id
+    login_form = None if current_user.is_authenticated else LoginForm(formdata=None, email=user.email)
+    return render_template(
+        "accounts/confirmed.html", signed_in_as_owner=signed_in_as_owner, login_form=login_form
+    )
 
 
 @bp.post("/account/confirm/resend")
@@ -89,6 +105,8 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(throttle.ACCOUNT_LIMIT, key_func=throttle.account_key, methods=["POST"],
+               deduct_when=throttle.failed, exempt_when=throttle.is_known_device)
 @rerenders_on_csrf_error
 def login():
     form = LoginForm()
@@ -96,21 +114,33 @@ def login():
         return show_form("accounts/login.html", form)
     user = services.authenticate(form.email.data, form.password.data)
     if user is None:
+        throttle.record_failure()
         # One message for unknown address and wrong password: never reveal who has an account.
         form.password.errors.append(_("The email address or the password is not correct."))
         return show_form("accounts/login.html", form)
-    db.session.commit()
-    login_user(user, remember=form.remember.data)
+    sign_in(user, remember=form.remember.data)
     flash(_("You are signed in."), "success")
-    return redirect_next()
+    return throttle.remember_device(redirect_next(), user.email)
 
 
 @bp.post("/logout")
 def logout():
     if ActionForm().validate_on_submit():
-        logout_user()
+        sign_out()
         flash(_("You are signed out."), "success")
     return redirect(url_for("pages.home"))
+
+
+@bp.post("/account/sessions/end")
+def sign_out_everywhere():
+    """End every session of this account, on every device, this one included."""
+    if ActionForm().validate_on_submit():
+        sessions.end_all(current_user)
+        db.session.commit()
+        logout_user()
+        flash(_("You are signed out on all devices, this one included."), "success")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -144,12 +174,13 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return show_form("accounts/reset_password.html", form)
-    services.set_password(user, form.password.data)
+    services.set_password(user, form.password.data)  # and ends every session of the account
     services.confirm_email(user)  # the link reached the mailbox, which proves the address
     db.session.commit()
     logout_user()
     flash(_("Your new password is saved. Please sign in with it."), "success")
-    return redirect(url_for("accounts.login"))
+    # The mailbox is the owner's: this browser may sign in even while the account is throttled.
+    return throttle.remember_device(redirect(url_for("accounts.login")), user.email)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -161,9 +192,17 @@ def account():
             current_user, form.display_name.data, form.locale.data, form.notification_mail.data
         )
         db.session.commit()
+        session.pop(LOCALE_SESSION_KEY, None)  # the saved language applies from now on
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.account"))
-    return show_form("accounts/account.html", form, resend_form=ActionForm(), locales=LOCALES)
+    return show_form(
+        "accounts/account.html",
+        form,
+        resend_form=ActionForm(),
+        locales=LOCALES,
+        account_sessions=sessions.of_user(current_user),
+        is_current_session=lambda row: sessions.is_current(row, current_user),
+    )
 
 
 def _settings_data(user: User):
@@ -185,9 +224,8 @@ def change_password():
     if not verify_password(current_user.password_hash, form.current_password.data):
         form.current_password.errors.append(_("Your current password is not correct."))
         return show_form("accounts/change_password.html", form)
-    services.set_password(current_user, form.new_password.data)
+    services.set_password(current_user, form.new_password.data, keep_session=current_user.session_token)
     db.session.commit()
-    login_user(current_user._get_current_object())  # keep this session; the new token signed out all others
     flash(_("Your new password is saved. You were signed out on all other devices."), "success")
     return redirect(url_for("accounts.account"))
 
@@ -231,8 +269,16 @@ def delete_account():
         return redirect(url_for("accounts.account"))
     db.session.commit()
     logout_user()
-    flash(_("Your account has been deleted. Your personal data has been erased."), "success")
-    return redirect(url_for("pages.home"))
+    session["account_deleted"] = True
+    return redirect(url_for("accounts.account_deleted"))
+
+
+@bp.get("/account/deleted")
+def account_deleted():
+    """What the deletion erased and what stays, for the browser that just deleted an account."""
+    if not session.get("account_deleted"):
+        return redirect(url_for("pages.home"))
+    return render_template("accounts/account_deleted.html", erased=services.what_deletion_erases())
 
 
 from participation.accounts import admin_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -19,6 +19,9 @@ LOCALES: dict[str, str] = {
 }
 RTL_LOCALES = {"ar"}
 LOCALE_COOKIE = "locale"
+# The switcher's choice while signed in: it changes this browser's pages, not the account's
+# stored language (mails), which only the account form saves.
+LOCALE_SESSION_KEY = "locale"
 
 
 def city_today() -> date:
@@ -28,6 +31,9 @@ def city_today() -> date:
 
 
 def select_locale() -> str:
+    browser_choice = session.get(LOCALE_SESSION_KEY)
+    if browser_choice in LOCALES:
+        return browser_choice
     user_choice = getattr(current_user, "locale", None) if current_user else None
     if user_choice in LOCALES:
         return user_choice

@@ -1,11 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.core import fragments
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import show_form
-from participation.core.locale import LOCALE_COOKIE, LOCALES
+from participation.core.locale import LOCALE_COOKIE, LOCALE_SESSION_KEY, LOCALES
 from participation.core.navigation import safe_next
 from participation.core.pagination import paginate
 from participation.extensions import db, limiter
@@ -65,7 +65,9 @@ def feedback_list():
 
 @bp.get("/language/<code>")
 def set_language(code: str):
-    """The language switcher: a plain link that remembers the choice and reloads the page."""
+    """The language switcher: a plain link that remembers the choice for this browser and
+    reloads the page. Being a GET (a crawler or another site may follow it), it never touches
+    the account's stored language, which mails use; only the account form saves that."""
     target = safe_next()
     response = redirect(target)
     if code in LOCALES:
@@ -77,7 +79,8 @@ def set_language(code: str):
             secure=request.is_secure,
             httponly=True,
         )
-        if current_user.is_authenticated and current_user.locale != code:
-            current_user.locale = code
-            db.session.commit()
+        if current_user.is_authenticated:
+            session[LOCALE_SESSION_KEY] = code  # outranks the account's language on pages only
+        else:
+            session.pop(LOCALE_SESSION_KEY, None)  # the cookie decides for signed-out visitors
     return response

@@ -63,14 +63,15 @@ def test_deleted_accounts_cannot_sign_in(client, app, user_factory):
 
 
 def test_too_many_attempts_get_429_with_retry_time(client, user_factory):
+    """The per-IP limit: ten sign-ins a minute, whichever addresses they try."""
     token = csrf_token(client)
     statuses = [
         client.post(
             "/login",
-            data={"csrf_token": token, "email": "x@example.org", "password": "wrong password!"},
+            data={"csrf_token": token, "email": f"x{attempt}@example.org", "password": "wrong password!"},
             headers={"Accept-Language": "en"},
         ).status_code
-        for _ in range(11)
+        for attempt in range(11)
     ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
