@@ -45,6 +45,14 @@ class Settings:
     # are the only other hosts a staff member may enter for a layer. Empty: nothing is ever
     # loaded from another host, and maps show the uploaded layers on a plain background.
     map_tile_origins: str = ""
+    # The background map under every geographic map, on the city's own tile server:
+    # BASEMAP_URL is an XYZ template with {z}, {x} and {y} (BASEMAP_KIND=xyz) or a WMS address
+    # (BASEMAP_KIND=wms, with BASEMAP_WMS_LAYERS); BASEMAP_ATTRIBUTION is the credit the map
+    # shows. Its origin joins the CSP img-src. Empty: maps say that no background is configured.
+    basemap_url: str = ""
+    basemap_kind: str = "xyz"
+    basemap_wms_layers: str = ""
+    basemap_attribution: str = ""
     # the language the city writes consultations and projects in (CONTENT_LANGUAGE): such text
     # is marked with it on pages in other languages
     content_language: str = "de"
@@ -87,6 +95,38 @@ class Settings:
         return tuple(_origin(part) for part in self.map_tile_origins.split(",") if part.strip())
 
     @property
+    def basemap(self) -> dict[str, str] | None:
+        """The BASEMAP_* settings checked (a mistake stops the start), or None when unset."""
+        url = self.basemap_url.strip()
+        if not url:
+            return None
+        kind = self.basemap_kind.strip().lower()
+        if kind not in ("xyz", "wms"):
+            raise ValueError(f"BASEMAP_KIND: {self.basemap_kind!r} is neither 'xyz' nor 'wms'")
+        if url.startswith("/") and not url.startswith("//"):
+            origin = None  # served by this site
+        else:
+            parts = urlsplit(url)
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username:
+                raise ValueError(
+                    f"BASEMAP_URL: {url!r} is not an address like https://tiles.example.org/{{z}}/{{x}}/{{y}}.png"
+                )
+            origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        if kind == "xyz" and not all(p in url for p in ("{z}", "{x}", "{y}")):
+            raise ValueError("BASEMAP_URL: a tile address needs the placeholders {z}, {x} and {y}")
+        if kind == "wms" and not self.basemap_wms_layers.strip():
+            raise ValueError("BASEMAP_WMS_LAYERS: a WMS background needs at least one layer name")
+        if not self.basemap_attribution.strip():
+            raise ValueError("BASEMAP_ATTRIBUTION: the background map's source must be credited")
+        return {
+            "url": url,
+            "kind": kind,
+            "wms_layers": self.basemap_wms_layers.strip(),
+            "attribution": self.basemap_attribution.strip(),
+            "origin": origin,
+        }
+
+    @property
     def cache_type(self) -> str:
         if self.testing:
             return "NullCache"
@@ -111,6 +151,7 @@ class Settings:
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": compact_json},
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAP_TILE_ORIGINS": self.tile_origins,  # parsed here so a typo stops the start
+            "BASEMAP": self.basemap,  # checked here as well
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.production,

@@ -28,6 +28,7 @@ def _spec(layer: MapLayer, consultation: Consultation) -> LayerSpec | None:
             layer.is_base,
             layer.attribution,
             shown=layer.shown_by_default,
+            description=layer.description or "",
         )
     if not is_allowed_tile_url(layer.url or ""):
         return None  # its host is no longer allowed: the CSP would block it anyway

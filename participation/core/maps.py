@@ -5,6 +5,13 @@ folium writes a whole HTML document with CDN links, global `html, body` styles a
 reduced to links to /static/vendor (every library folium wants must be mapped here, or
 rendering fails loudly), the map div goes into the page, and the script gets the request's
 nonce. Pages then call `{{ map.head }}`, `{{ map.html }}` and `{{ map.script }}`.
+
+Leaflet inserts layer names and attributions as HTML. Every such string we hand it is
+escaped here exactly once (`_text`), so a staff member's `<i>Plan</i>` shows as typed; idea
+titles never pass through Python at all (static/js/consultation-map.js builds DOM nodes).
+The controls (zoom, scale, layers) are ours too (`MapControls`): their titles in the page's
+language, a metric scale that reads left to right in Arabic, and a layer switcher that
+stays collapsed on small screens.
 """
 
 from __future__ import annotations
@@ -12,11 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import folium
-from branca.element import CssLink, JavascriptLink
-from flask import url_for
+from branca.element import CssLink, JavascriptLink, MacroElement
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from folium.plugins import MarkerCluster
+from folium.template import Template
 from markupsafe import Markup, escape
 
+from participation.core.access import Role
 from participation.core.security import csp_nonce
 
 # folium's resource names -> files copied from node_modules by the Makefile.
@@ -55,6 +66,7 @@ class LayerSpec:
     wms_layers: str | None = None
     wms_format: str = "image/png"
     shown: bool = True  # ticked in the layer switcher when the map opens
+    description: str = ""  # an image's text alternative: what it shows
 
 
 @dataclass
@@ -65,6 +77,29 @@ class MapParts:
     name: str
     cluster_name: str | None = None
     layers: list[dict] = field(default_factory=list)
+    # a geographic map without the city's background map (setting BASEMAP_URL); staff are
+    # told where it is configured
+    missing_basemap: bool = False
+    tell_where_to_configure: bool = False
+    # the participation area, for the map's instant check of a placed position
+    area: dict | None = None
+    # (name, description) of the image layers, for a text alternative next to the map
+    descriptions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def basemap() -> LayerSpec | None:
+    """The city's background map (settings BASEMAP_*), or None when none is configured."""
+    config = current_app.config.get("BASEMAP")
+    if not config:
+        return None
+    return LayerSpec(
+        _("City map"),
+        config["kind"],
+        config["url"],
+        is_base=True,
+        attribution=config["attribution"],
+        wms_layers=config.get("wms_layers") or None,
+    )
 
 
 def build_map(
@@ -80,25 +115,28 @@ def build_map(
     height_class: str = "map-large",
 ) -> MapParts:
     """A map of the given layers, zoomed to `fit`; `plan_size` (width, height) switches to
-    Leaflet's CRS.Simple with the plan's pixels as coordinates."""
+    Leaflet's CRS.Simple with the plan's pixels as coordinates. Geographic maps lie on the
+    city's background map (settings BASEMAP_*) when one is configured."""
     simple = plan_size is not None
     # folium passes min/max zoom to its tile layer only; markercluster needs them on the map
-    # itself (there is no tile layer), so they go in as raw Leaflet options.
-    options = {"tiles": None, "control_scale": not simple, "zoom_start": 15, "zoomSnap": 0.25}
+    # itself (there is no tile layer), so they go in as raw Leaflet options. The zoom and
+    # scale controls are added by MapControls, in the page's language.
+    options = {"tiles": None, "zoom_control": False, "zoom_start": 15, "zoomSnap": 0.25}
     if simple:
         width, height = plan_size
         options.update(crs="Simple", location=[height / 2, width / 2], zoom_start=0, minZoom=-4, maxZoom=3)
     else:
         options.update(location=_centre(fit) if fit else [51.34, 12.37], minZoom=11, maxZoom=20)
     fmap = folium.Map(**options)
+    city = None if simple else basemap()
+    specs = ([city] if city else []) + list(layers)
+    shown = _shown(specs, city)
+    entries = []  # for the layer switcher: (folium variable, name, base layer?)
     layer_names = []
-    has_base = any(layer.is_base for layer in layers)
-    for index, spec in enumerate(layers):
-        layer = _layer(
-            spec,
-            overlay=not (spec.is_base or (not has_base and index == 0 and spec.kind != "image")),
-        )
+    for spec, overlay in zip(specs, _overlays(specs), strict=True):
+        layer = _layer(spec, overlay=overlay, show=shown[id(spec)])
         layer.add_to(fmap)
+        entries.append({"var": layer.get_name(), "name": _text(spec.name), "base": not overlay})
         layer_names.append(
             {
                 "name": spec.name,
@@ -108,17 +146,20 @@ def build_map(
             }
         )
     if area:
-        folium.GeoJson(
+        area_layer = folium.GeoJson(
             area,
             name=area_label or "area",
-            control=bool(area_label),
+            control=False,
             style_function=lambda _f: {
                 "color": "#073763",
                 "weight": 3,
                 "fill": False,
                 "dashArray": "6 4",
             },
-        ).add_to(fmap)
+        )
+        area_layer.add_to(fmap)
+        if area_label:
+            entries.append({"var": area_layer.get_name(), "name": _text(area_label), "base": False})
     for shape in shapes or []:
         folium.GeoJson(
             shape,
@@ -127,13 +168,49 @@ def build_map(
         ).add_to(fmap)
     cluster_layer = None
     if cluster:
-        cluster_layer = MarkerCluster(name=cluster_label or "ideas", control=True)
+        cluster_layer = MarkerCluster(name=cluster_label or "ideas", control=False)
         cluster_layer.add_to(fmap)
-    if len(layers) > 1 or cluster:
-        folium.LayerControl(collapsed=False).add_to(fmap)
+        name = _text(cluster_label or "ideas")
+        entries.append({"var": cluster_layer.get_name(), "name": name, "base": False})
+    switcher = entries if len(specs) > 1 or cluster else []
+    MapControls(switcher, scale=not simple).add_to(fmap)
     if fit:
         fmap.fit_bounds(fit)
-    return _render(fmap, cluster_layer, layer_names, height_class)
+    parts = _render(fmap, cluster_layer, layer_names, height_class)
+    parts.missing_basemap = not simple and city is None
+    parts.tell_where_to_configure = getattr(current_user, "role", None) in (Role.STAFF, Role.ADMIN)
+    parts.area = area
+    parts.descriptions = [(s.name, s.description) for s in layers if s.kind == "image" and s.description]
+    return parts
+
+
+def _text(value: str) -> str:
+    """A string Leaflet will insert as HTML, escaped once so that it shows as written."""
+    return str(escape(value))
+
+
+def _overlays(specs: list[LayerSpec]) -> list[bool]:
+    """Which layers are overlays (check boxes) rather than backgrounds (radio buttons): images
+    always; without any background, the first tile service becomes the background."""
+    has_base = any(spec.is_base for spec in specs)
+    result = []
+    for index, spec in enumerate(specs):
+        base = spec.kind != "image" and (spec.is_base or (not has_base and index == 0))
+        result.append(not base)
+    return result
+
+
+def _shown(specs: list[LayerSpec], city: LayerSpec | None) -> dict[int, bool]:
+    """Whether each layer is on the map when it opens. Of the backgrounds only one may be:
+    the consultation's own (staff chose it for this map), else the city's background map."""
+    overlays = _overlays(specs)
+    backgrounds = [s for s, overlay in zip(specs, overlays, strict=True) if not overlay]
+    own = next((s for s in backgrounds if s is not city and s.shown), None)
+    chosen = own or (city if city in backgrounds else None)
+    return {
+        id(spec): spec.shown if overlay else spec is chosen
+        for spec, overlay in zip(specs, overlays, strict=True)
+    }
 
 
 def _centre(fit):
@@ -141,7 +218,8 @@ def _centre(fit):
     return [(south + north) / 2, (west + east) / 2]
 
 
-def _layer(spec: LayerSpec, overlay: bool):
+def _layer(spec: LayerSpec, overlay: bool, show: bool):
+    attribution = _text(spec.attribution or spec.name)
     if spec.kind == "image":
         layer = folium.raster_layers.ImageOverlay(
             image="data:,",
@@ -150,10 +228,11 @@ def _layer(spec: LayerSpec, overlay: bool):
             opacity=spec.opacity,
             pixelated=False,
             overlay=True,
-            control=True,
+            control=False,
             interactive=False,
-            alt=spec.name,
-            show=spec.shown,
+            alt=spec.description or spec.name,  # set as a DOM property: no escaping
+            attribution=_text(spec.attribution) if spec.attribution else None,
+            show=show,
         )
         layer.url = spec.url  # folium would try to read a relative URL as a local file
         return layer
@@ -164,20 +243,85 @@ def _layer(spec: LayerSpec, overlay: bool):
             fmt=spec.wms_format,
             transparent=True,
             name=spec.name,
-            attr=spec.attribution or spec.name,
+            attr=attribution,
             overlay=overlay,
+            control=False,
             opacity=spec.opacity,
-            show=spec.shown,
+            show=show,
         )
     return folium.TileLayer(
         tiles=spec.url,
-        attr=spec.attribution or spec.name,
+        attr=attribution,
         name=spec.name,
         overlay=overlay,
+        control=False,
         opacity=spec.opacity,
         max_zoom=20,
-        show=spec.shown,
+        show=show,
     )
+
+
+class MapControls(MacroElement):
+    """Zoom buttons, a metric scale and the layer switcher, with texts in the page's language
+    (Leaflet's own speak English) and layer names as text. On small screens the switcher
+    starts collapsed; its button opens it (Enter or click), Escape and leaving it close it."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, text, entries) {
+            L.control.zoom({zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut}).addTo(map);
+            {%- if this.scale %}
+            L.control.scale({imperial: false}).addTo(map).getContainer().setAttribute("dir", "ltr");
+            {%- endif %}
+            map.attributionControl.setPrefix("Leaflet");  // without the link's English title
+            if (!entries.length) { return; }
+            var collapsed = window.matchMedia("(max-width: 40em)").matches;
+            var control = L.control.layers(null, null, {collapsed: collapsed});
+            var expand = control.expand, collapse = control.collapse;
+            control.expand = function () {
+                expand.call(control);
+                var toggle = control._layersLink;
+                toggle.setAttribute("aria-expanded", "true");
+                if (document.activeElement === toggle) {
+                    var first = control.getContainer().querySelector("input");
+                    if (first) { first.focus(); }
+                }
+                return control;
+            };
+            control.collapse = function () {
+                collapse.call(control);
+                if (control._layersLink) { control._layersLink.setAttribute("aria-expanded", "false"); }
+                return control;
+            };
+            {%- for entry in this.entries %}
+            control.{{ "addBaseLayer" if entry.base else "addOverlay" }}(
+                {{ entry.var }}, entries[{{ loop.index0 }}].name);
+            {%- endfor %}
+            control.addTo(map);
+            var container = control.getContainer(), toggle = control._layersLink;
+            toggle.title = text.layers;
+            toggle.setAttribute("aria-label", text.layers);
+            container.setAttribute("aria-label", text.layers);
+            if (!collapsed) { return; }
+            toggle.setAttribute("aria-expanded", "false");
+            container.addEventListener("keydown", function (event) {
+                if (event.key === "Escape") { control.collapse(); toggle.focus(); }
+            });
+            container.addEventListener("focusout", function (event) {
+                if (!event.relatedTarget || !container.contains(event.relatedTarget)) { control.collapse(); }
+            });
+        })({{ this._parent.get_name() }}, {{ this.text|tojson }}, {{ this.entries|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, entries: list[dict], scale: bool):
+        super().__init__()
+        self._name = "MapControls"
+        self.entries = entries
+        self.scale = scale
+        self.text = {"zoomIn": _("Zoom in"), "zoomOut": _("Zoom out"), "layers": _("Map layers")}
 
 
 def _localise(element) -> None:

@@ -15,8 +15,13 @@ def csp_nonce() -> str:
 
 
 def tile_origins() -> tuple[str, ...]:
-    """The tile and WMS servers the operator allowed (setting `map_tile_origins`); none by default."""
-    return tuple(current_app.config.get("MAP_TILE_ORIGINS", ()))
+    """The tile and WMS servers the operator allowed (setting `map_tile_origins`, and the host of
+    the background map, setting `basemap_url`); none by default."""
+    origins = list(current_app.config.get("MAP_TILE_ORIGINS", ()))
+    basemap = current_app.config.get("BASEMAP") or {}
+    if basemap.get("origin") and basemap["origin"] not in origins:
+        origins.append(basemap["origin"])
+    return tuple(origins)
 
 
 def is_allowed_tile_url(url: str) -> bool:

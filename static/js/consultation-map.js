@@ -1,6 +1,8 @@
 // Maps of consultations: ideas loaded by bounding box into a marker cluster, opacity sliders,
 // placing positions by click or keyboard crosshair, and the support button's htmx swap.
 // Every page works without this file: the list, the coordinate fields and the forms are HTML.
+// What residents wrote reaches Leaflet only as DOM nodes filled with textContent: Leaflet
+// inserts strings as HTML (tooltips, popups), and an idea title is not HTML.
 (function () {
   "use strict";
 
@@ -16,6 +18,33 @@
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  }
+
+  function textNode(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text;
+    element.dir = "auto";  // a title in another script keeps its own direction
+    return element;
+  }
+
+  // Is [x, y] (longitude/latitude, or plan pixels) inside a GeoJSON Polygon or MultiPolygon?
+  function ringContains(ring, point) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > point[1]) !== (b[1] > point[1]) &&
+          point[0] < (b[0] - a[0]) * (point[1] - a[1]) / (b[1] - a[1]) + a[0]) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function areaContains(area, point) {
+    var polygons = area.type === "Polygon" ? [area.coordinates] : area.coordinates;
+    return polygons.some(function (rings) {
+      return ringContains(rings[0], point) && !rings.slice(1).some(function (hole) { return ringContains(hole, point); });
+    });
   }
 
   function addOpacityControls(wrapper, tools) {
@@ -35,19 +64,32 @@
       input.min = "0";
       input.max = "100";
       input.step = "5";
-      input.value = String(Math.round((info.opacity || 1) * 100));
-      input.addEventListener("input", function () { layer.setOpacity(Number(input.value) / 100); });
+      input.value = String(Math.round((info.opacity === undefined ? 1 : info.opacity) * 100));
+      // the value as text, seen next to the slider and heard as "70 %" rather than "70"
+      var output = document.createElement("output");
+      output.setAttribute("for", id);
+      output.className = "map-opacity-value";
+      function showValue() {
+        var text = format(wrapper.getAttribute("data-label-percent"), { value: input.value });
+        output.textContent = text;
+        input.setAttribute("aria-valuetext", text);
+      }
+      input.addEventListener("input", function () {
+        layer.setOpacity(Number(input.value) / 100);
+        showValue();
+      });
+      showValue();
       field.appendChild(label);
       field.appendChild(input);
+      field.appendChild(output);
       tools.appendChild(field);
     });
   }
 
   function popupContent(props, legend, supportsLabel) {
     var box = document.createElement("div");
-    var link = document.createElement("a");
+    var link = textNode("a", props.title);
     link.href = props.url;
-    link.textContent = props.title;
     var meta = document.createElement("p");
     var status = (legend.status_labels || {})[props.status] || props.status;
     meta.textContent = [status, props.category, format(supportsLabel, { count: props.supports })]
@@ -65,6 +107,7 @@
     var timer = null;
     var request = 0;
     var focusing = false;
+    var showPending = function () {};
 
     function centreOf(feature) {
       if (feature.geometry.type === "Point") {
@@ -85,7 +128,7 @@
       var marker = L.circleMarker(centreOf(feature), { radius: 9, color: "#fff", weight: 2, fillColor: color,
                                                        fillOpacity: 1 });
       marker.bindPopup(popupContent(props, legend, wrapper.getAttribute("data-label-supports")));
-      marker.bindTooltip(props.title);
+      marker.bindTooltip(textNode("span", props.title));
       cluster.addLayer(marker);
       markers[props.id] = { marker: marker, shape: shape };
     }
@@ -121,6 +164,7 @@
           delete markers[id];
         }
       });
+      showPending();
     }
 
     function refresh() {
@@ -141,17 +185,65 @@
     });
     refresh();
 
+    // "Show on the map": bring the idea's marker into view, open its popup and move focus
+    // there (the link to the idea), so keyboard and screen reader users land on the map too.
+    var pending = null;  // an idea not loaded yet (outside the view, or in a server cluster)
+
+    function reveal(id, title) {
+      var done = false;
+      function finish() {
+        if (done) { return; }
+        done = true;
+        focusing = false;
+        window.clearTimeout(timer);
+        timer = window.setTimeout(refresh, 250);  // the moves while focusing loaded nothing
+        var entry = markers[id];
+        var target = map.getContainer();
+        if (entry && cluster.getVisibleParent(entry.marker) === entry.marker) {
+          entry.marker.openPopup();
+          var link = entry.marker.getPopup().getContent().querySelector("a");
+          if (link) { target = link; }
+        }
+        target.focus({ preventScroll: true });
+        announce(format(wrapper.getAttribute("data-label-shown"), { title: title }));
+      }
+      focusing = true;
+      cluster.zoomToShowLayer(markers[id].marker, finish);
+      // markercluster does not call back while a zoom animation is still being counted
+      window.setTimeout(finish, 1500);
+    }
+
+    showPending = function () {
+      if (pending && markers[pending.id]) {
+        var next = pending;
+        pending = null;
+        window.clearTimeout(next.timer);
+        reveal(next.id, next.title);
+      }
+    };
+
     document.querySelectorAll(".show-on-map").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
-        var entry = markers[button.getAttribute("data-idea-id")];
+        var id = button.getAttribute("data-idea-id");
+        var title = button.getAttribute("data-title") || "";
         wrapper.scrollIntoView({ block: "center" });
-        if (!entry) { return; }
-        focusing = true;
-        cluster.zoomToShowLayer(entry.marker, function () {
-          entry.marker.openPopup();
-          focusing = false;
-        });
+        if (markers[id]) {
+          reveal(id, title);
+          return;
+        }
+        var lat = Number(button.getAttribute("data-lat")), lng = Number(button.getAttribute("data-lng"));
+        if (!isFinite(lat) || !isFinite(lng) || !button.hasAttribute("data-lat")) {
+          map.getContainer().focus({ preventScroll: true });
+          return;
+        }
+        // the next load (after the move) finds the idea; if it never does, focus the map
+        pending = { id: id, title: title, timer: window.setTimeout(function () {
+          pending = null;
+          map.getContainer().focus({ preventScroll: true });
+          announce(format(wrapper.getAttribute("data-label-shown"), { title: title }));
+        }, 4000) };
+        map.setView([lat, lng], Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 3, map.getMinZoom())));
       });
     });
   }
@@ -161,6 +253,11 @@
     if (!field) { return; }
     var plan = wrapper.getAttribute("data-plan") === "true";
     var preview = L.layerGroup().addTo(map);
+    // An idea must lie inside the participation area: say so at once, not only after sending
+    // (the server still decides). Not for staff drawing the area itself.
+    var area = field.getAttribute("data-positions") === "polygon" ? null
+      : JSON.parse(wrapper.getAttribute("data-area") || "null");
+    var warning = wrapper.parentNode.querySelector(".map-warning");
 
     function kind() {
       if (field.getAttribute("data-positions") === "polygon") { return "polygon"; }
@@ -181,6 +278,11 @@
       latlngs.forEach(function (ll) { L.circleMarker(ll, { radius: 6, color: "#a51d1d" }).addTo(preview); });
       if (kind() === "line" && latlngs.length > 1) { L.polyline(latlngs, { color: "#a51d1d" }).addTo(preview); }
       if (kind() === "polygon" && latlngs.length > 2) { L.polygon(latlngs, { color: "#a51d1d" }).addTo(preview); }
+      if (area && warning) {
+        var outside = latlngs.some(function (ll) { return !areaContains(area, [ll.lng, ll.lat]); });
+        var text = outside ? wrapper.getAttribute("data-label-outside") : "";
+        if (warning.textContent !== text) { warning.textContent = text; }
+      }
     }
 
     function add(latlng) {
