@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -116,10 +117,36 @@ class LayerForm(FlaskForm):
     image = FileField(_l("Image file"), description=_l(
         "PNG, JPEG, WebP or GIF, or a PDF whose first page is the plan. Needed for image layers."
     ))
-    south = FloatField(_l("South-west corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    west = FloatField(_l("South-west corner: longitude"), validators=[Optional(), NumberRange(-180, 180)])
-    north = FloatField(_l("North-east corner: latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    east = FloatField(_l("North-east corner: longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    description = TextAreaField(
+        _l("What does the image show?"),
+        validators=[Optional(), max_length(1000)],
+        description=_l(
+            "Needed for image layers: a short description for people who cannot see the image, "
+            "for example “Aerial photo of Plagwitz from 2025 with the Karl-Heine-Kanal”."
+        ),
+        render_kw={"rows": 3},
+    )
+    # step="any": a browser would otherwise allow whole numbers only and flag 51.3295 as invalid
+    south = FloatField(
+        _l("South-west corner: latitude"),
+        validators=[Optional(), NumberRange(-90, 90)],
+        render_kw={"step": "any"},
+    )
+    west = FloatField(
+        _l("South-west corner: longitude"),
+        validators=[Optional(), NumberRange(-180, 180)],
+        render_kw={"step": "any"},
+    )
+    north = FloatField(
+        _l("North-east corner: latitude"),
+        validators=[Optional(), NumberRange(-90, 90)],
+        render_kw={"step": "any"},
+    )
+    east = FloatField(
+        _l("North-east corner: longitude"),
+        validators=[Optional(), NumberRange(-180, 180)],
+        render_kw={"step": "any"},
+    )
     url = StringField(
         _l("Service address"),
         validators=[Optional(), max_length(500)],
@@ -134,13 +161,17 @@ class LayerForm(FlaskForm):
         _l("WMS image format"), choices=choices((f, f) for f in WMS_FORMATS), default=WMS_FORMATS[0]
     )
     attribution = StringField(_l("Attribution"), validators=[Optional(), max_length(300)])
-    opacity = FloatField(_l("Opacity (0 to 1)"), default=1.0, validators=[NumberRange(0, 1)])
+    opacity = FloatField(
+        _l("Opacity (0 to 1)"), default=1.0, validators=[NumberRange(0, 1)], render_kw={"step": "any"}
+    )
     is_base = BooleanField(_l("Background layer (only one background is shown at a time)"))
     shown_by_default = BooleanField(_l("Shown when the map opens"), default=True)
 
 
 class StateForm(FlaskForm):
     target = HiddenField(validators=[required()])
+    # "yes" once the person has confirmed a change that ends something (closing, results)
+    confirmed = HiddenField()
 
 
 class IdeaForm(FlaskForm):
@@ -167,6 +198,20 @@ class IdeaForm(FlaskForm):
         description=_l("For people who cannot see the photo."),
     )
     remove_photo = BooleanField(_l("Remove the current photo"))
+
+    def note_dropped_photo(self) -> str:
+        """After a failed submission the browser empties the file input, so a chosen photo is
+        gone: say so next to the field (the form cannot keep the file). Called by the template
+        once every error is known; returns "" so it can be used in `{{ }}`."""
+        if getattr(self, "_photo_noted", False):
+            return ""
+        if self.photo.data and not self.photo.errors and any(f.errors for f in self):
+            self._photo_noted = True
+            self.photo.description = _(
+                "Please choose your photo again: after an error the form cannot keep it. %(hint)s",
+                hint=self.photo.description,
+            )
+        return ""
 
 
 class AnswerForm(FlaskForm):

@@ -279,6 +279,8 @@ class MapLayer(db.Model):
     image_key: Mapped[str | None] = mapped_column(String(200))
     image_width: Mapped[int | None]
     image_height: Mapped[int | None]
+    # the image's text alternative: what it shows, for people who cannot see it
+    description: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     south: Mapped[float | None] = mapped_column(Float)
     west: Mapped[float | None] = mapped_column(Float)
     north: Mapped[float | None] = mapped_column(Float)

@@ -144,6 +144,7 @@ def _add_layer(consultation: Consultation, folder: Path, entry: dict, position: 
         shown_by_default=entry.get("shown", True),
         opacity=entry.get("opacity", 1.0),
         attribution=entry.get("attribution", ""),
+        description=entry.get("description", ""),
         image_key=entry["key"],
         image_width=width,
         image_height=height,

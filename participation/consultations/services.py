@@ -114,9 +114,11 @@ def add_image_layer(
     opacity: float,
     attribution: str,
     shown_by_default: bool = True,
+    description: str = "",
 ) -> MapLayer:
     """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
-    geographic map, or filling the pixel space on a plan-only one."""
+    geographic map, or filling the pixel space on a plan-only one. `description` is its text
+    alternative: what the image shows."""
     if uploads.is_pdf(data):
         data = uploads.first_pdf_page(data)
     stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
@@ -128,6 +130,7 @@ def add_image_layer(
         shown_by_default=shown_by_default,
         opacity=opacity,
         attribution=attribution or "",
+        description=(description or "").strip(),
         image_key=stored.key,
         image_width=stored.width,
         image_height=stored.height,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -122,14 +122,66 @@ def _area_from(form: ConsultationForm, consultation: Consultation | None) -> dic
     return None
 
 
-@bp.post("/staff/beteiligung/<slug>/status")
+# Changes that end something: asked once more on a page of their own (works without JavaScript).
+CONFIRMED_STATES = {State.CLOSED, State.EVALUATED}
+
+
+def _confirm_page(consultation: Consultation, *, heading, text, button, action, hidden=None):
+    return render_template(
+        "consultations/staff/confirm.html",
+        consultation=consultation,
+        form=ActionForm(formdata=None),
+        heading=heading,
+        text=text,
+        button=button,
+        action=action,
+        hidden=hidden or {},
+    )
+
+
+def _confirm_state(consultation: Consultation, target: State):
+    if target is State.CLOSED:
+        heading = _("Close “%(title)s”?", title=consultation.title)
+        text = _(
+            "Residents can then no longer add ideas, support them or comment. You can open the "
+            "consultation again later."
+        )
+        button = _("Yes, close the consultation")
+    else:
+        heading = _("Publish the results of “%(title)s”?", title=consultation.title)
+        text = _(
+            "The results appear on the public page and the consultation takes no more ideas. "
+            "This cannot be undone."
+        )
+        button = _("Yes, publish the results")
+    return _confirm_page(
+        consultation,
+        heading=heading,
+        text=text,
+        button=button,
+        action=url_for("consultations.change_state", slug=consultation.slug),
+        hidden={"target": target.value, "confirmed": "yes"},
+    )
+
+
+@bp.route("/staff/beteiligung/<slug>/status", methods=["GET", "POST"])
 def change_state(slug: str):
     consultation = load_for_staff(slug)
+    if request.method == "GET":
+        try:
+            target = State(request.args.get("target", ""))
+        except ValueError:
+            abort(404)
+        if target not in CONFIRMED_STATES or target not in consultation.next_states():
+            abort(404)
+        return _confirm_state(consultation, target)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         target = State(form.target.data)
+        if target in CONFIRMED_STATES and form.confirmed.data != "yes":
+            return redirect(url_for("consultations.change_state", slug=slug, target=target.value))
         if target is State.OPEN and consultation.is_plan and consultation.plan_layer is None:
             flash(_("A plan-only consultation needs its plan image before it can open."), "error")
             return redirect(url_for("consultations.edit", slug=slug))
@@ -172,10 +224,18 @@ def add_category(slug: str):
     return body, 422
 
 
-@bp.post("/staff/beteiligung/<slug>/kategorien/<int:category_id>/loeschen")
+@bp.route("/staff/beteiligung/<slug>/kategorien/<int:category_id>/loeschen", methods=["GET", "POST"])
 def delete_category(slug: str, category_id: int):
     consultation = load_for_staff(slug)
     category = owned_or_404(Category, category_id, consultation_id=consultation.id)
+    if request.method == "GET":
+        return _confirm_page(
+            consultation,
+            heading=_("Remove the category “%(name)s”?", name=category.name),
+            text=_("Its ideas stay where they are, without a category. This cannot be undone."),
+            button=_("Yes, remove the category"),
+            action=url_for("consultations.delete_category", slug=slug, category_id=category.id),
+        )
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_category(category)
@@ -209,6 +269,11 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
         if not form.image.data:
             form.image.errors = [_("Please choose an image file.")]
             return None
+        undescribed = not (form.description.data or "").strip()
+        if undescribed:  # said together with any other mistake below
+            form.description.errors = [
+                _("Please describe what the image shows, for people who cannot see it.")
+            ]
         corners = None
         if not consultation.is_plan:
             values = [form.south.data, form.west.data, form.north.data, form.east.data]
@@ -224,9 +289,15 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
         elif consultation.plan_layer is not None:
             form.image.errors = [_("A plan-only consultation has exactly one plan image.")]
             return None
+        if undescribed:
+            return None
         try:
             return services.add_image_layer(
-                consultation, data=form.image.data.read(), corners=corners, **common
+                consultation,
+                data=form.image.data.read(),
+                corners=corners,
+                description=form.description.data,
+                **common,
             )
         except uploads.UploadError as error:
             form.image.errors = [str(error)]
@@ -268,10 +339,21 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
     )
 
 
-@bp.post("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen")
+@bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen", methods=["GET", "POST"])
 def delete_layer(slug: str, layer_id: int):
     consultation = load_for_staff(slug)
     layer = owned_or_404(MapLayer, layer_id, consultation_id=consultation.id)
+    if request.method == "GET":
+        return _confirm_page(
+            consultation,
+            heading=_("Remove the layer “%(name)s”?", name=layer.name),
+            text=_(
+                "It disappears from the map at once; an uploaded image is deleted. This cannot "
+                "be undone."
+            ),
+            button=_("Yes, remove the layer"),
+            action=url_for("consultations.delete_layer", slug=slug, layer_id=layer.id),
+        )
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_layer(layer)

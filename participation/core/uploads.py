@@ -200,6 +200,32 @@ def store_image(
 
 
 PDF_PLAN_SIDE = 6000  # pixels along the longer side of a plan drawn from a PDF
+# Page shapes a plan can have: a 14,400 × 0.5 pt page would become a 6,000 × 1 px "plan".
+PDF_MAX_ASPECT = 10  # the longer side at most ten times the shorter
+PDF_MIN_SIDE_PT = 72  # one inch (25.4 mm); A7 is 210 × 298 pt
+
+
+def check_pdf_page_shape(width: float, height: float) -> None:
+    """Refuse a page no plan has: shorter than an inch on a side, or more than ten times as
+    long as it is wide. Sizes in PDF points (1/72 inch)."""
+    shorter, longer = sorted((width, height))
+    size = {"width": round(width * 25.4 / 72), "height": round(height * 25.4 / 72)}
+    if shorter < PDF_MIN_SIDE_PT:
+        raise UploadError(
+            _l(
+                "The first page of the PDF is too small for a plan (%(width)d × %(height)d mm). "
+                "Please upload a plan whose page is at least 2.5 cm on each side.",
+                **size,
+            )
+        )
+    if longer > shorter * PDF_MAX_ASPECT:
+        raise UploadError(
+            _l(
+                "The first page of the PDF is too narrow for a plan (%(width)d × %(height)d mm). "
+                "Please upload a plan whose page is at most ten times as long as it is wide.",
+                **size,
+            )
+        )
 
 
 def is_pdf(data: bytes) -> bool:
@@ -219,6 +245,7 @@ def first_pdf_page(data: bytes, longest_side: int = PDF_PLAN_SIDE) -> bytes:
                 raise UploadError(_l("The PDF has no pages."))
             page = document[0]
             width, height = page.get_size()
+            check_pdf_page_shape(width, height)
             scale = longest_side / max(width, height, 1)
             image = page.render(scale=scale).to_pil()
         finally:

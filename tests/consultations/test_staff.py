@@ -151,7 +151,9 @@ def test_state_machine(client, app, login_as, make_consultation, start, target, 
     consultation = make_consultation(state=start, results="Zwölf Ideen werden umgesetzt.")
     login_as("staff")
     url = f"/staff/beteiligung/{consultation.slug}"
-    response = client.post(url + "/status", data={"csrf_token": csrf_token(client, url), "target": target})
+    response = client.post(
+        url + "/status", data={"csrf_token": csrf_token(client, url), "target": target, "confirmed": "yes"}
+    )
     assert response.status_code == 302
     assert _get(app, Consultation, consultation.id).state == (target if allowed else start)
 
@@ -164,7 +166,7 @@ def test_results_are_required_before_they_are_published(client, app, login_as, m
     assert "Publish results" in edit_page and 'name="results"' in edit_page
     refused = client.post(
         url + "/status",
-        data={"csrf_token": csrf_token(client, url), "target": "evaluated"},
+        data={"csrf_token": csrf_token(client, url), "target": "evaluated", "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "Please write the results" in refused.get_data(as_text=True)
@@ -176,7 +178,8 @@ def test_results_are_required_before_they_are_published(client, app, login_as, m
     public = client.get(f"/beteiligung/{consultation.slug}").get_data(as_text=True)
     assert "zwölf" not in public  # closed: the results are not published yet
 
-    client.post(url + "/status", data={"csrf_token": csrf_token(client, url), "target": "evaluated"})
+    token = csrf_token(client, url)
+    client.post(url + "/status", data={"csrf_token": token, "target": "evaluated", "confirmed": "yes"})
     assert _get(app, Consultation, consultation.id).state == "evaluated"
     public = client.get(f"/beteiligung/{consultation.slug}").get_data(as_text=True)
     assert "Results published" in public
@@ -217,6 +220,7 @@ def test_a_plan_consultation_opens_only_with_its_plan(client, app, login_as, mak
             "name": "Erdgeschoss",
             "kind": "image",
             "opacity": "1",
+            "description": "Grundriss des Erdgeschosses mit Eingang im Süden",
             "image": (io.BytesIO(png_bytes((800, 600))), "plan.png"),
         },
         content_type="multipart/form-data",
@@ -262,6 +266,7 @@ def test_a_georeferenced_image_layer_needs_both_corners(
             "name": "Luftbild",
             "kind": "image",
             "opacity": "0.8",
+            "description": "Luftbild von Plagwitz mit dem Karl-Heine-Kanal",
             "image": (io.BytesIO(png_bytes()), "luftbild.png"),
         }
         data.update(extra)
@@ -429,6 +434,7 @@ def test_layer_images_may_be_gifs_and_larger_than_photos(client, app, login_as, 
             "name": "Grundriss",
             "kind": "image",
             "opacity": "1",
+            "description": "Grundriss",
             "image": (io.BytesIO(big_gif), "plan.gif"),
         },
         content_type="multipart/form-data",
@@ -454,7 +460,8 @@ def test_a_plan_may_come_as_the_first_page_of_a_pdf(client, app, login_as, make_
     def upload(data, name="plan.pdf"):
         response = client.post(page_url, data={
             "csrf_token": csrf_token(client, page_url), "name": "Grundriss Erdgeschoss", "kind": "image",
-            "opacity": "1", "image": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+            "description": "Grundriss", "opacity": "1", "image": (io.BytesIO(data), name)},
+            content_type="multipart/form-data")
         close_body(response)
         return response
 
