@@ -218,7 +218,7 @@ def check_pdf_page_shape(width: float, height: float) -> None:
                 **size,
             )
         )
-    if longer > shorter * PDF_MAX_ASPECT:
+    if round(longer / shorter, 2) > PDF_MAX_ASPECT:  # PDFium reads sizes as 32-bit floats
         raise UploadError(
             _l(
                 "The first page of the PDF is too narrow for a plan (%(width)d × %(height)d mm). "

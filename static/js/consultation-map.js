@@ -69,6 +69,7 @@
       var output = document.createElement("output");
       output.setAttribute("for", id);
       output.className = "map-opacity-value";
+      output.dir = "ltr";  // "70 %" keeps its order on right-to-left pages, like the scale
       function showValue() {
         var text = format(wrapper.getAttribute("data-label-percent"), { value: input.value });
         output.textContent = text;

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from PIL import Image
@@ -489,3 +490,107 @@ def test_a_category_or_layer_is_removed_only_through_its_own_consultation(
     assert client.post(f"{url}/ebenen/999999/loeschen", data=token).status_code == 404
     with app.app_context():
         assert db.session.get(Category, category.id) is not None
+
+
+# --- one more question before something ends, and the staff forms' HTML ----------------------
+
+
+def test_removing_a_category_asks_first_on_a_page_of_its_own(client, app, login_as, make_consultation):
+    consultation = make_consultation(categories=("Verkehr",))
+    login_as("staff")
+    url = f"/staff/beteiligung/{consultation.slug}"
+    with app.app_context():
+        category = db.session.scalar(select(Category))
+    remove_url = f"{url}/kategorien/{category.id}/loeschen"
+    edit_page = client.get(url).get_data(as_text=True)
+    assert f'action="{remove_url}"' not in edit_page  # no one-click form on the edit page
+    assert f'href="{remove_url}"' in edit_page
+    question = client.get(remove_url)
+    body = question.get_data(as_text=True)
+    assert question.status_code == 200 and "Remove the category “Verkehr”?" in body
+    assert f'<form method="post" action="{remove_url}"' in body and "Yes, remove the category" in body
+    assert _count(app, Category) == 1  # asking changed nothing
+    assert client.post(remove_url, data={"csrf_token": csrf_token(client, remove_url)}).status_code == 302
+    assert _count(app, Category) == 0
+
+
+def test_removing_a_layer_asks_first(client, app, login_as, make_consultation):
+    consultation = make_consultation(map_mode="plan", area=None, plan_size=(800, 600))
+    login_as("staff")
+    with app.app_context():
+        layer = db.session.scalar(select(MapLayer))
+    remove_url = f"/staff/beteiligung/{consultation.slug}/ebenen/{layer.id}/loeschen"
+    edit_page = client.get(f"/staff/beteiligung/{consultation.slug}").get_data(as_text=True)
+    assert f'action="{remove_url}"' not in edit_page and f'href="{remove_url}"' in edit_page
+    body = client.get(remove_url).get_data(as_text=True)
+    assert "Remove the layer “Grundriss”?" in body and "Yes, remove the layer" in body
+    assert _count(app, MapLayer) == 1
+    client.post(remove_url, data={"csrf_token": csrf_token(client, remove_url)})
+    assert _count(app, MapLayer) == 0
+
+
+@pytest.mark.parametrize(
+    "start,target,question",
+    [("open", "closed", "Close “Plagwitz Ideen”?"), ("closed", "evaluated", "Publish the results of")],
+)
+def test_ending_a_consultation_asks_first(client, app, login_as, make_consultation, start, target, question):
+    consultation = make_consultation(state=start, results="Zwölf Ideen werden umgesetzt.")
+    login_as("staff")
+    url = f"/staff/beteiligung/{consultation.slug}"
+    confirm_url = f"{url}/status?target={target}"
+    assert f'href="{confirm_url}"' in client.get(url).get_data(as_text=True)
+    # an unconfirmed POST (an old form, a replayed request) only leads to the question
+    unconfirmed = client.post(url + "/status", data={"csrf_token": csrf_token(client, url), "target": target})
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"] == confirm_url
+    assert _get(app, Consultation, consultation.id).state == start
+    body = client.get(confirm_url).get_data(as_text=True)
+    assert question in body and 'name="confirmed" value="yes"' in body
+    token = csrf_token(client, confirm_url)
+    client.post(url + "/status", data={"csrf_token": token, "target": target, "confirmed": "yes"})
+    assert _get(app, Consultation, consultation.id).state == target
+
+
+def test_only_possible_endings_are_asked_about(client, login_as, make_consultation):
+    consultation = make_consultation(state="draft")
+    login_as("staff")
+    url = f"/staff/beteiligung/{consultation.slug}/status"
+    assert client.get(url + "?target=closed").status_code == 404  # a draft cannot be closed
+    assert client.get(url + "?target=open").status_code == 404  # opening needs no question
+    assert client.get(url + "?target=nonsense").status_code == 404
+
+
+def test_an_image_layer_needs_a_text_alternative(client, app, login_as, make_consultation):
+    consultation = make_consultation()
+    login_as("staff")
+    url = f"/staff/beteiligung/{consultation.slug}/ebenen"
+    corners = {"south": "51.3295", "west": "12.3201", "north": "51.335", "east": "12.34"}
+
+    def post(**extra):
+        data = {"csrf_token": csrf_token(client, url), "name": "Luftbild", "kind": "image", "opacity": "0.75",
+                "image": (io.BytesIO(png_bytes()), "luftbild.png"), **corners, **extra}
+        return client.post(url, data=data, content_type="multipart/form-data")
+
+    missing = post(description="  ")
+    assert missing.status_code == 422
+    assert "Please describe what the image shows" in missing.get_data(as_text=True)
+    assert _count(app, MapLayer) == 0
+    assert post(description="Luftbild von Plagwitz mit dem Kanal").status_code == 302
+    with app.app_context():
+        layer = db.session.scalar(select(MapLayer))
+        assert layer.description == "Luftbild von Plagwitz mit dem Kanal" and layer.south == 51.3295
+    page = client.get(f"/beteiligung/{consultation.slug}").get_data(as_text=True)
+    assert '"alt": "Luftbild von Plagwitz mit dem Kanal"' in page
+
+
+def test_staff_form_fields_are_valid_html(client, login_as, make_consultation):
+    consultation = make_consultation()
+    login_as("staff")
+    edit = client.get(f"/staff/beteiligung/{consultation.slug}").get_data(as_text=True)
+    colour = re.search(r'<input [^>]*type="color"[^>]*>', edit).group(0)
+    assert "required" not in colour  # not allowed on a colour input: it always has a value
+    assert 'id="color"' in colour and '<label for="color">' in edit
+    layer = client.get(f"/staff/beteiligung/{consultation.slug}/ebenen").get_data(as_text=True)
+    for name in ("south", "west", "north", "east", "opacity"):
+        field = re.search(rf'<input [^>]*name="{name}"[^>]*>', layer).group(0)
+        assert 'step="any"' in field, field  # 51.3295 is a valid latitude
+    assert 'name="description"' in layer

@@ -1,8 +1,10 @@
 """Uploaded images are re-encoded: no EXIF, no GPS, a thumbnail, and no non-images."""
 
 import io
+import re
 
 import pytest
+from flask_babel import force_locale
 from PIL import Image
 
 from participation.core import uploads
@@ -67,3 +69,92 @@ def test_files_are_deleted_only_when_the_transaction_commits(app, upload_storage
     assert upload_storage.read("ideas/keep.jpg") == b"x"
     with pytest.raises(FileNotFoundError):
         upload_storage.read("ideas/gone.jpg")
+
+
+def _pdf_page(width: float, height: float) -> bytes:
+    """A one-page PDF with a page of `width` × `height` points, made by PDFium itself."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(width, height)
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "size,message",
+    [
+        ((14400, 0.5), "too small for a plan (5080 × 0 mm)"),  # became a 6,000 × 1 px layer
+        ((14400, 1000), "too narrow for a plan (5080 × 353 mm)"),
+        ((30, 40), "too small for a plan (11 × 14 mm)"),
+    ],
+)
+def test_pdf_pages_of_absurd_shape_are_refused(app, size, message, upload_storage):
+    page = _pdf_page(*size)
+    with app.test_request_context(), force_locale("en"):
+        with pytest.raises(uploads.UploadError) as refused:
+            uploads.first_pdf_page(page)
+        assert message in str(refused.value)  # lazy: read out in English
+
+
+@pytest.mark.parametrize("size", [(595, 842), (3370, 2384), (2384, 238.4)])  # A4, A0, a long 10:1 strip
+def test_pdf_pages_a_plan_can_have_are_drawn(app, size):
+    with app.test_request_context():
+        png = uploads.first_pdf_page(_pdf_page(*size), longest_side=600)
+    assert abs(max(Image.open(io.BytesIO(png)).size) - 600) <= 1  # PDFium rounds to whole pixels
+
+
+def test_staff_see_why_a_pdf_plan_was_refused(english_client, login_as, make_consultation):
+    from tests.conftest import csrf_token
+    from tests.consultations.conftest import close_body
+
+    consultation = make_consultation(map_mode="plan", area=None)
+    login_as("staff")
+    url = f"/staff/beteiligung/{consultation.slug}/ebenen"
+    response = english_client.post(url, data={
+        "csrf_token": csrf_token(english_client, url), "name": "Plan", "kind": "image", "opacity": "1",
+        "description": "Grundriss", "image": (io.BytesIO(_pdf_page(14400, 0.5)), "plan.pdf")},
+        content_type="multipart/form-data")
+    close_body(response)
+    assert response.status_code == 422
+    assert "The first page of the PDF is too small for a plan" in response.get_data(as_text=True)
+
+
+# --- a chosen photo after a failed submission --------------------------------------------------
+
+def _idea_form(client, consultation, **fields):
+    from tests.conftest import csrf_token
+
+    url = f"/beteiligung/{consultation.slug}/ideen/neu"
+    data = {"csrf_token": csrf_token(client, url), "title": "Schattige Bank", "body": "Am Kanal.",
+            "kind": "point", "positions": "51.330, 12.325", "category": "", **fields}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+AGAIN = "Please choose your photo again: after an error the form cannot keep it."
+
+
+def test_the_idea_form_asks_for_the_photo_again_after_an_error(
+    english_client, login_as, make_consultation
+):
+    consultation = make_consultation()
+    login_as("resident")
+    outside = _idea_form(english_client, consultation, positions="51.400, 12.400",
+                         photo=(io.BytesIO(png_bytes(fmt="JPEG")), "bank.jpg"))
+    assert outside.status_code == 422
+    page = outside.get_data(as_text=True)
+    hint = re.search(r'<p class="hint" id="photo-hint">([^<]*)</p>', page).group(1)
+    assert hint.startswith(AGAIN)
+    photo_input = re.search(r'<input [^>]*id="photo"[^>]*>', page).group(0)
+    assert 'aria-describedby="photo-hint"' in photo_input  # read out with the field
+
+
+def test_no_photo_no_hint(english_client, login_as, make_consultation):
+    consultation = make_consultation()
+    login_as("resident")
+    page = _idea_form(english_client, consultation, positions="51.400, 12.400").get_data(as_text=True)
+    assert AGAIN not in page
+    page = english_client.get(f"/beteiligung/{consultation.slug}/ideen/neu").get_data(as_text=True)
+    assert AGAIN not in page
