@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from flask import Flask, jsonify
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_personal_data()
     _register_cli(app)
     security.init_security(app)
     errors.init_error_pages(app)
@@ -82,6 +84,12 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (pages_bp, accounts_bp, consultations_bp, consultations_api_bp, projects_bp,
                       comments_bp, notifications_bp):
         app.register_blueprint(blueprint)
+
+
+def _register_personal_data() -> None:
+    """Each feature's exporter and eraser of personal data (the data export, account deletion)."""
+    for feature in ("accounts", "consultations", "comments", "notifications", "pages"):
+        importlib.import_module(f"participation.{feature}.personal_data")
 
 
 def _register_cli(app: Flask) -> None:

@@ -148,10 +148,6 @@ def _admin_count() -> int:
     )
 
 
-def export_data(user: User) -> dict:
-    return {"exported_at": utcnow().isoformat(), **personal_data.export_sections(user)}
-
-
 def delete_account(user: User) -> None:
     """Erase personal data everywhere; the row stays as the "deleted user" of contributions."""
     if user.role == Role.ADMIN.value and _admin_count() <= 1:
@@ -175,26 +171,3 @@ ACCOUNT_ERASES = _l("Your email address, display name, password and settings, an
 def what_deletion_erases() -> list[str]:
     """What an account deletion removes, one line per feature, in the page's language."""
     return [str(ACCOUNT_ERASES), *(str(text) for text in personal_data.erasure_descriptions())]
-
-
-def _export_account(user: User) -> dict:
-    def iso(value):
-        return value.isoformat() if value else None
-
-    return {
-        "email": user.email,
-        "display_name": user.display_name,
-        "role": user.role,
-        "language": user.locale,
-        "notification_mail": user.notification_mail,
-        "created_at": iso(user.created_at),
-        "email_confirmed_at": iso(user.email_confirmed_at),
-        "terms_accepted_at": iso(user.terms_accepted_at),
-        "role_changes": [
-            {"at": iso(change.created_at), "old_role": change.old_role, "new_role": change.new_role}
-            for change in user.role_changes
-        ],
-    }
-
-
-personal_data.register_exporter("account", _export_account)

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from participation.accounts import services, sessions, throttle, tokens
+from participation.accounts import export, services, sessions, throttle, tokens
 from participation.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -232,17 +232,13 @@ def change_password():
 
 @bp.get("/account/export")
 def export_data():
-    from flask import json
-
-    from participation.core.models import utcnow
-
-    payload = json.dumps(services.export_data(current_user), ensure_ascii=False, indent=2)
-    filename = f"participation-data-{utcnow():%Y-%m-%d}.json"
+    """Everything stored about the person, as a ZIP to read (see accounts.export)."""
+    archive, filename = export.build_zip(current_user)
     return (
-        payload,
+        archive,
         200,
         {
-            "Content-Type": "application/json; charset=utf-8",
+            "Content-Type": "application/zip",
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },

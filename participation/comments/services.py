@@ -10,7 +10,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from participation.comments.models import MAX_DEPTH, MAX_LENGTH, Comment, CommentVote, Stance
-from participation.core import personal_data
 from participation.core.access import Role
 from participation.core.content import Visibility
 from participation.core.models import utcnow
@@ -167,42 +166,6 @@ def _notify_new(target: Target, comment: Comment, parent: Comment | None) -> Non
     from participation.notifications import services as notifications
 
     notifications.comment_written(target, comment, parent)
-
-
-# --- personal data ----------------------------------------------------------------------------
-
-
-def _export_comments(user) -> list[dict]:
-    comments = db.session.scalars(select(Comment).where(Comment.author_id == user.id).order_by(Comment.id))
-    return [
-        {
-            "on": f"{c.target_type}/{c.target_id}",
-            "in_reply_to": c.parent_id,
-            "text": c.body,
-            "stance": c.stance,
-            "state": c.visibility,
-            "created_at": c.created_at.isoformat(),
-            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
-        }
-        for c in comments
-    ]
-
-
-def _export_votes(user) -> list[dict]:
-    votes = db.session.scalars(
-        select(CommentVote).where(CommentVote.user_id == user.id).order_by(CommentVote.id)
-    )
-    return [{"comment": v.comment_id, "value": v.value, "at": v.created_at.isoformat()} for v in votes]
-
-
-def _erase(user) -> None:
-    """Comments stay under "deleted user" (their text is part of a public discussion); votes go."""
-    db.session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
-
-
-personal_data.register_exporter("comments", _export_comments)
-personal_data.register_exporter("comment_votes", _export_votes)
-personal_data.register_eraser(_erase)
 
 
 def rerender_all(batch: int = 500) -> int:

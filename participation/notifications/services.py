@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import url_for
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from participation.accounts.models import NotificationMail, User
-from participation.core import personal_data, targets
+from participation.core import targets
 from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
@@ -198,43 +198,3 @@ def mark_read(user, note_id: int | None = None) -> int:
         query = query.where(Notification.id == note_id)
     result = db.session.execute(query.values(read_at=utcnow()))
     return result.rowcount
-
-
-# --- personal data -----------------------------------------------------------------------------------
-
-
-def _export_follows(user) -> list[dict]:
-    rows = db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.id))
-    return [
-        {"on": f"{f.target_type}/{f.target_id}", "following": f.active, "since": f.created_at.isoformat()}
-        for f in rows
-    ]
-
-
-def _export_notifications(user) -> list[dict]:
-    rows = db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-    )
-    return [
-        {
-            "kind": n.kind,
-            "title": n.title,
-            "link": n.link,
-            "text": n.excerpt,
-            "at": n.created_at.isoformat(),
-            "read_at": n.read_at.isoformat() if n.read_at else None,
-        }
-        for n in rows
-    ]
-
-
-def _erase(user) -> None:
-    """Follows and notifications go; in other people's notifications the name goes."""
-    db.session.execute(delete(Follow).where(Follow.user_id == user.id))
-    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
-    db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_name=None))
-
-
-personal_data.register_exporter("follows", _export_follows)
-personal_data.register_exporter("notifications", _export_notifications)
-personal_data.register_eraser(_erase)

@@ -1,10 +1,9 @@
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from participation.accounts.models import User
-from participation.core import personal_data
 from participation.core.access import Role
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
@@ -47,24 +46,3 @@ def _feedback_recipients() -> list[tuple[str, str | None]]:
         User.email.is_not(None),
     )
     return [(row.email, row.locale) for row in db.session.execute(staff)]
-
-
-def _export_feedback(user) -> list[dict]:
-    rows = db.session.scalars(select(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
-    return [
-        {
-            "at": row.created_at.isoformat(),
-            "message": row.message,
-            "page_url": row.page_url,
-            "reply_email": row.reply_email,
-        }
-        for row in rows
-    ]
-
-
-def _erase_feedback(user) -> None:
-    db.session.execute(delete(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
-
-
-personal_data.register_exporter("accessibility_feedback", _export_feedback)
-personal_data.register_eraser(_erase_feedback)

@@ -1,4 +1,3 @@
-import json
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -71,26 +70,6 @@ def test_unconfirmed_user_can_ask_for_a_new_link(client, login_as, outbox):
     response = client.post("/account/confirm/resend", data={"csrf_token": csrf_token(client, "/account")})
     assert response.status_code == 302
     assert outbox.last_link(user.email).startswith("http://localhost/confirm/")
-
-
-def test_export_contains_everything_about_the_user(client, login_as):
-    user = login_as("resident")
-    client.post(
-        "/barrierefreiheit",
-        data={
-            "csrf_token": csrf_token(client, "/barrierefreiheit"),
-            "message": "Der Kontrast im Kopfbereich ist zu schwach.",
-        },
-    )
-    response = client.get("/account/export")
-    assert response.status_code == 200
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert response.headers["Cache-Control"] == "no-store"
-    data = json.loads(response.data)
-    assert data["account"]["email"] == user.email
-    assert data["account"]["display_name"] == user.display_name
-    assert "password_hash" not in json.dumps(data)
-    assert data["accessibility_feedback"][0]["message"].startswith("Der Kontrast")
 
 
 def test_delete_account_erases_personal_data_and_signs_out(client, app, login_as):

@@ -1,4 +1,7 @@
 import re
+import time
+
+import limits.storage.memory
 
 from participation.accounts.models import User
 from participation.extensions import db
@@ -86,3 +89,63 @@ def test_too_many_attempts_get_429_with_retry_time(client, user_factory):
     minutes = -(-seconds // 60)
     unit = "minute" if minutes == 1 else "minutes"
     assert f"Please try again in {minutes} {unit}." in response.get_data(as_text=True)
+
+
+def guess(app, address, email, password="wrong password!"):
+    """One sign-in attempt from its own client at IP `address` (a botnet: a new IP each time)."""
+    attacker = app.test_client()
+    attacker.environ_base.update(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
+    return attacker.post(
+        "/login", data={"csrf_token": csrf_token(attacker), "email": email, "password": password}
+    )
+
+
+class Clock:
+    """The rate limiter's clock, moved forward by hand."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self):
+        return self.now
+
+
+def test_other_ips_cannot_keep_guessing_one_accounts_password(app, user_factory, monkeypatch):
+    user_factory(email_address="anna@example.org")
+    clock = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    statuses = [guess(app, f"198.51.100.{n}", "Anna@Example.org").status_code for n in range(1, 7)]
+    assert statuses == [422] * 5 + [429]
+    # the right password from yet another address is refused too, with the translated page
+    refused = guess(app, "198.51.100.99", "anna@example.org", PASSWORD)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    # other accounts are not affected
+    assert guess(app, "198.51.100.7", "other@example.org").status_code == 422
+    # the window ends: 15 minutes later the owner signs in
+    clock.now += 15 * 60 + 1
+    assert guess(app, "198.51.100.99", "anna@example.org", PASSWORD).status_code == 302
+
+
+def test_unknown_addresses_are_limited_alike(app, monkeypatch):
+    """Otherwise the limit itself would tell which addresses have an account."""
+    statuses = [guess(app, f"198.51.100.{n}", "nobody@example.org").status_code for n in range(1, 7)]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_the_owners_known_browser_is_not_locked_out(app, client, user_factory):
+    user_factory(email_address="anna@example.org")
+    assert sign_in(client, "anna@example.org", PASSWORD).status_code == 302  # signed in before
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    for n in range(1, 7):
+        guess(app, f"198.51.100.{n}", "anna@example.org")
+    assert guess(app, "198.51.100.99", "anna@example.org", PASSWORD).status_code == 429
+    assert sign_in(client, "anna@example.org", PASSWORD).status_code == 302
+
+
+def test_successful_sign_ins_do_not_count(app, client, user_factory):
+    user_factory(email_address="anna@example.org")
+    for _ in range(6):
+        fresh = app.test_client()
+        assert sign_in(fresh, "anna@example.org", PASSWORD).status_code == 302

@@ -215,6 +215,7 @@ def test_erasure_removes_follows_votes_and_notifications_but_keeps_comments(
 ):
     from participation.accounts import services as accounts
     from participation.comments.models import Comment, CommentVote
+    from participation.core import personal_data
 
     leaving = user_factory()
     note = make_note(authors=[leaving.id])
@@ -223,9 +224,10 @@ def test_erasure_removes_follows_votes_and_notifications_but_keeps_comments(
     with app.test_request_context():
         db.session.add(CommentVote(comment_id=other, user_id=leaving.id, value=1))
         db.session.commit()
-        export = accounts.export_data(db.session.get(User, leaving.id))
+        export = personal_data.export_sections(db.session.get(User, leaving.id))
         assert export["comments"][0]["text"] == "Bleibt stehen"
-        assert export["comment_votes"][0]["value"] == 1 and export["notifications"] and export["follows"]
+        assert export["comment_votes"][0]["comment"].url.endswith(f"/kommentare/{other}")
+        assert export["notifications"] and export["follows"]
         accounts.delete_account(db.session.get(User, leaving.id))
         db.session.commit()
         assert db.session.scalars(select(CommentVote).where(CommentVote.user_id == leaving.id)).all() == []

@@ -154,8 +154,8 @@ def test_personal_data_export_and_erasure(
         db.session.commit()
         user = db.session.get(User, person.id)
         sections = personal_data.export_sections(user)
-        assert sections["ideas"][0]["title"] == "Mehr Bäume"
-        assert sections["idea_supports"][0]["idea"] == "Mehr Bäume"
+        assert sections["ideas"][0]["title"].title == "Mehr Bäume"
+        assert sections["idea_supports"][0]["idea"].title == "Mehr Bäume"
         account_services.delete_account(user)
         db.session.commit()
         assert db.session.scalars(select(Support).where(Support.user_id == person.id)).all() == []
