@@ -10,10 +10,16 @@ from sqlalchemy import select
 from participation.extensions import db
 
 MAX_LENGTH = 60
+# German spelling without umlauts ("Wünsche" -> "Wuensche"), not the bare vowel that
+# stripping the diaeresis would leave ("Wunsche" is another word).
+GERMAN_TRANSLITERATION = str.maketrans({
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
+})
 
 
 def slugify(text: str, fallback: str) -> str:
-    text = text.replace("ß", "ss")
+    # NFC first, so an umlaut typed as a vowel plus a combining diaeresis is found as well
+    text = unicodedata.normalize("NFC", text).translate(GERMAN_TRANSLITERATION)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:MAX_LENGTH].rstrip("-") or fallback
