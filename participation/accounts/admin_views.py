@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -41,14 +41,20 @@ def admin_change_role(user_id: int):
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
         flash(_("Please choose one of the listed roles."), "error")
-        return redirect(url_for("accounts.admin_users"))
+        return redirect_next("accounts.admin_users")
+    if user.id == current_user.id and form.role.data != user.role:
+        # Taking away one's own role would end one's access to this page mid-action.
+        flash(
+            _("You cannot change your own role. Ask another administrator to do it."), "error"
+        )
+        return redirect_next("accounts.admin_users")
     try:
         changed = services.change_role(user, Role(form.role.data), changed_by=current_user)
     except services.LastAdmin:
         flash(
             _("This is the last administrator. Give another account the administrator role first."), "error"
         )
-        return redirect(url_for("accounts.admin_users"))
+        return redirect_next("accounts.admin_users")
     db.session.commit()
     if changed:
         flash(

@@ -88,6 +88,18 @@ def test_delete_account_erases_personal_data_and_signs_out(client, app, login_as
         "/account/delete", data={"csrf_token": token, "password": PASSWORD, "confirm": "y"}
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == "/account/deleted"
+    confirmation = client.get("/account/deleted", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Your account has been deleted</h1>" in confirmation
+    for erased in (
+        "Your email address, display name, password and settings",
+        "Your support for ideas, and the photos of your ideas",
+        "Your votes on comments",
+        "What you followed, your notifications",
+        "Your feedback on accessibility",
+    ):
+        assert erased in confirmation
+    assert "deleted user" in confirmation  # and what stays
     assert client.get("/account").status_code == 302  # signed out
     with app.app_context():
         stored = db.session.get(User, user.id)
@@ -117,3 +129,7 @@ def test_last_admin_cannot_delete_their_account(client, app, user_factory):
     client.post("/account/delete", data={"csrf_token": token, "password": PASSWORD, "confirm": "y"})
     with app.app_context():
         assert not db.session.get(User, admin.id).is_deleted
+
+
+def test_the_deletion_page_is_only_for_the_browser_that_deleted(client):
+    assert client.get("/account/deleted").headers["Location"] == "/"

@@ -81,3 +81,25 @@ def test_cli_creates_accounts_with_a_role(app):
     assert again.exit_code != 0 and "exists" in again.output
     short = runner.invoke(args=["users", "create", "x@example.org", "--password", "short"])
     assert short.exit_code != 0
+
+
+def test_an_admin_removing_their_own_role_is_told_why_it_did_not_happen(app, client, login_as, user_factory):
+    admin = login_as("admin")
+    user_factory(role="admin")  # not the last one: the change itself would be possible
+    response = change_role(client, admin, "resident")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert page.status_code == 200  # still an admin, so the list still opens
+    message = "You cannot change your own role. Ask another administrator to do it."
+    assert message in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, admin.id).role == "admin"
+
+
+def test_the_own_row_offers_no_role_form(client, login_as, user_factory):
+    admin = login_as("admin")
+    other = user_factory()
+    page = client.get("/admin/users", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'action="/admin/users/{other.id}/role"' in page
+    assert f'action="/admin/users/{admin.id}/role"' not in page
+    assert "your own account" in page
