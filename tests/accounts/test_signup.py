@@ -194,3 +194,29 @@ def test_english_error_messages_for_english_visitors(client):
     client.set_cookie("locale", "en")
     response = signup(client, password="short")
     assert "Your password needs at least 12 characters." in response.get_data(as_text=True)
+
+
+def test_the_error_summary_names_each_field(english_client):
+    response = english_client.post("/signup", data={"csrf_token": csrf_token(english_client, "/signup")})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = page[page.index('id="error-summary"') : page.index("</div>", page.index('id="error-summary"'))]
+    links = re.findall(r'<a href="#([a-z_]+)">([^<]+)</a>', summary)
+    assert links == [
+        ("display_name", "Display name: Please fill in this field."),
+        ("email", "Email address: Please fill in this field."),
+        ("password", "Password: Please fill in this field."),
+        ("accept_terms", "Please accept the terms of use to create an account."),
+    ]
+
+
+def test_a_summary_link_to_radio_buttons_leads_to_the_first_one(client, login_as):
+    login_as("resident")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(
+        "/account",
+        data={"csrf_token": csrf_token(client, "/account"), "display_name": "Anna", "locale": ""},
+    )
+    page = response.get_data(as_text=True)
+    assert '<a href="#notification_mail-0">Mail about notifications: Please fill in this field.</a>' in page
+    assert 'id="notification_mail-0"' in page
