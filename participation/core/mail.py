@@ -11,7 +11,10 @@ from __future__ import annotations
 import smtplib
 import uuid
 from datetime import datetime
+from email.header import Header
+from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -39,9 +42,30 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class _SubjectHeader(UniqueUnstructuredHeader):
+    """A subject folded by `email.header.Header`, which puts the spaces inside the encoded words.
+
+    The standard library's folder (3.11) can break a line between two encoded words at the
+    space that separated them ("=?utf-8?q?Parken?=\\n =?utf-8?q?f=C3=BCr?="); RFC 2047 tells
+    readers to drop whitespace between encoded words, so mail programs showed "Parkenfür".
+    """
+
+    def fold(self, *, policy):
+        value = str(self)
+        if value.isascii():
+            return super().fold(policy=policy)
+        encoded = Header(value, "utf-8", maxlinelen=policy.max_line_length, header_name=self.name)
+        return f"{self.name}: {encoded.encode(linesep=policy.linesep)}{policy.linesep}"
+
+
+_headers = HeaderRegistry()
+_headers.map_to_type("subject", _SubjectHeader)
+MAIL_POLICY = default_policy.clone(header_factory=_headers)
+
+
 def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None):
     settings = current_settings()
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = settings.mail_default_sender
     message["To"] = to
     message["Subject"] = subject

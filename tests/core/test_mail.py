@@ -1,5 +1,8 @@
 import dataclasses
+import email
+import email.policy
 
+import pytest
 from sqlalchemy import select
 
 from participation import create_app
@@ -54,3 +57,36 @@ def test_with_a_mail_server_mail_is_queued_and_sent_by_the_worker(settings, outb
     assert [recipients for _, recipients, _ in FakeSMTP.sent] == [["anna@example.org"]]
     with app.app_context():
         assert db.session.scalars(select(OutgoingMail)).one().sent_at is not None
+
+
+SUBJECTS = [
+    # Python's own folder broke this one between "Grün" and "für" and lost the space there
+    "Neuer Kommentar von Anna Müller zu „Mehr Grün für Plätze und Straßen“",
+    "Neuer Kommentar von Jürgen Großmann zu „Parken für Lastenräder in der Südvorstadt und "
+    "überall sonst, wo Straßen breit genug sind“",
+    "Ваша щоденна добірка: 3 новини про «Паркування для вантажних велосипедів у Зюдфорштадті»",
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_a_long_subject_with_umlauts_reads_back_exactly(app, outbox, subject):
+    with app.test_request_context():
+        send_mail("anna@example.org", subject, "Inhalt")
+        db.session.commit()
+    [message] = outbox.messages
+    assert message["Subject"] == subject
+    raw = (outbox.folder / next(p.name for p in outbox.folder.glob("*.eml"))).read_bytes()
+    header_lines = raw.split(b"\n\n", 1)[0].splitlines()
+    assert all(len(line) <= 78 for line in header_lines)
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_a_queued_mail_keeps_its_subject(settings, subject):
+    app = create_app(dataclasses.replace(settings, mail_server="smtp.example.org"))
+    with app.test_request_context():
+        send_mail("anna@example.org", subject, "Inhalt")
+        db.session.flush()
+        queued = db.session.scalars(select(OutgoingMail)).one()
+        parsed = email.message_from_bytes(queued.message.encode(), policy=email.policy.default)
+        db.session.rollback()
+    assert parsed["Subject"] == subject
