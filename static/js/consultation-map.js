@@ -7,7 +7,7 @@
   "use strict";
 
   function announce(text) {
-    var region = document.getElementById("status");
+    var region = document.getElementById("live-status");
     if (!region) { return; }
     region.textContent = "";
     var p = document.createElement("p");
@@ -200,7 +200,9 @@
         timer = window.setTimeout(refresh, 250);  // the moves while focusing loaded nothing
         var entry = markers[id];
         var target = map.getContainer();
-        if (entry && cluster.getVisibleParent(entry.marker) === entry.marker) {
+        // on the map itself, not hidden in a cluster (circle markers have no icon, so
+        // markercluster's getVisibleParent cannot tell)
+        if (entry && map.hasLayer(entry.marker)) {
           entry.marker.openPopup();
           var link = entry.marker.getPopup().getContent().querySelector("a");
           if (link) { target = link; }
