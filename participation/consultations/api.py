@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_login import current_user
 
 from participation.consultations import queries
 from participation.consultations.models import Consultation
 from participation.consultations.openapi import openapi_document
+from participation.core.urls import external_url
 from participation.extensions import db
 
 bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
@@ -27,8 +28,8 @@ def _summary(consultation: Consultation, idea_count: int) -> dict:
         "ends_on": consultation.ends_on.isoformat() if consultation.ends_on else None,
         "accepting_ideas": consultation.is_open,
         "ideas": idea_count,
-        "url": url_for("consultations.show", slug=consultation.slug, _external=True),
-        "ideas_url": url_for("consultations_api.ideas", slug=consultation.slug, _external=True),
+        "url": external_url("consultations.show", slug=consultation.slug),
+        "ideas_url": external_url("consultations_api.ideas", slug=consultation.slug),
     }
 
 
