@@ -117,3 +117,4 @@ def _init_templates(app: Flask) -> None:
         render_input=render_input,
     )
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["bdi"] = locale.isolate

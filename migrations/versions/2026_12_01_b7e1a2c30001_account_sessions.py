@@ -7,7 +7,11 @@ Create Date: 2026-12-01 09:00:00.000000
 Every signed-in browser becomes one account_session row (Flask-Login's cookies carry its
 token, the row only a hash), so signing out ends that session on the server. user.login_token,
 which every browser of an account shared, is dropped. Existing sign-ins end with the upgrade.
+
+Display names may no longer hold control or direction characters (which reorder the text
+after them on a page); names stored before, and their copies in notifications, lose them.
 """
+import re
 import secrets
 
 from alembic import op
@@ -43,6 +47,24 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_user_login_token'), type_='unique')
         batch_op.drop_column('login_token')
+
+    _strip_unsafe_characters('user', 'display_name')
+    _strip_unsafe_characters('notification', 'actor_name')
+
+
+# C0 and C1 controls and the direction controls (a frozen copy: migrations must not change
+# with the application code).
+UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+
+
+def _strip_unsafe_characters(table_name, column_name):
+    connection = op.get_bind()
+    table = sa.table(table_name, sa.column('id', sa.Integer()), sa.column(column_name, sa.String()))
+    column = table.c[column_name]
+    for row_id, value in connection.execute(sa.select(table.c.id, column).where(column.is_not(None))).all():
+        clean = UNSAFE.sub('', value).strip()
+        if clean != value:
+            connection.execute(table.update().where(table.c.id == row_id).values({column_name: clean}))
 
 
 def downgrade():

@@ -1,11 +1,9 @@
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from participation.accounts.models import NOTIFICATION_MAIL_LABELS
+from participation.accounts.models import NOTIFICATION_MAIL_LABELS, is_unsafe_character
 from participation.core.access import ROLE_LABELS
 from participation.core.forms import choices, email_field, max_length, required
 from participation.core.locale import LOCALES
@@ -30,24 +28,6 @@ def new_password_field(label):
         ),
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
     )
-
-
-# Characters that reorder the text after them (embeddings, overrides, isolates, marks): in a
-# name they could make "Stadt Leipzig" appear where something else is written.
-BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-# Invisible format characters that scripts need inside words (Persian, Arabic, Indic, emoji).
-JOINERS = frozenset("\u200c\u200d")
-
-
-def is_unsafe_character(char: str) -> bool:
-    """Control characters (Cc), direction controls and other invisible format characters (Cf,
-    such as zero-width spaces), except the joiners that writing systems need."""
-    if char in BIDI_CONTROLS:
-        return True
-    category = unicodedata.category(char)
-    return category == "Cc" or (category == "Cf" and char not in JOINERS)
 
 
 def no_control_characters(_form, field) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
@@ -145,3 +146,27 @@ class RoleChange(db.Model):
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+# Characters that reorder the text after them (embeddings, overrides, isolates, marks): in a
+# name they could make "Stadt Leipzig" appear where something else is written.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Invisible format characters that scripts need inside words (Persian, Arabic, Indic, emoji).
+JOINERS = frozenset("\u200c\u200d")
+
+
+def is_unsafe_character(char: str) -> bool:
+    """Control characters (Cc), direction controls and other invisible format characters (Cf,
+    such as zero-width spaces), except the joiners that writing systems need."""
+    if char in BIDI_CONTROLS:
+        return True
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and char not in JOINERS)
+
+
+def clean_display_name(name: str) -> str:
+    """The name without characters the forms refuse: the last line of defence for names that
+    reach the services another way (the command line, seeds)."""
+    return "".join(char for char in (name or "") if not is_unsafe_character(char)).strip()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from participation.accounts import sessions, tokens
-from participation.accounts.models import RoleChange, User, normalise_email
+from participation.accounts.models import RoleChange, User, clean_display_name, normalise_email
 from participation.accounts.passwords import hash_password, needs_rehash, verify_password
 from participation.core import personal_data
 from participation.core.access import Role
@@ -36,7 +36,7 @@ def register(
     if db.session.scalar(User.by_email(email)) is not None:
         raise EmailTaken(email)
     user = User(
-        display_name=display_name.strip(),
+        display_name=clean_display_name(display_name),
         email=email,
         password_hash=hash_password(password),
         locale=locale,
@@ -126,7 +126,7 @@ def set_password(user: User, password: str, keep_session: str | None = None) -> 
 
 
 def update_settings(user: User, display_name: str, locale: str | None, notification_mail: str) -> None:
-    user.display_name = display_name.strip()
+    user.display_name = clean_display_name(display_name)
     user.locale = locale or None
     user.notification_mail = notification_mail
 

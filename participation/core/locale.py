@@ -51,6 +51,12 @@ def text_direction() -> str:
     return "rtl" if current_locale() in RTL_LOCALES else "ltr"
 
 
+def isolate(text) -> Markup:
+    """Text a person chose (a display name) in <bdi>: whatever its direction, it cannot
+    reorder the page's text around it (the `bdi` template filter)."""
+    return Markup("<bdi>%s</bdi>") % (text if text is not None else "")  # noqa: S704 - escaped by %
+
+
 def city_text() -> Markup:
     """`lang` and `dir` for what the city wrote (in its CONTENT_LANGUAGE) on a page in another
     language: screen readers switch voice (WCAG 3.1.2) and a right-to-left page keeps German
