@@ -10,7 +10,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participation.access_table import ROUTE_ACCESS
-from participation.core import access, errors, locale, security
+from participation.core import access, errors, inputs, locale, security
 from participation.core.sanitize import render_markdown
 from participation.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 from participation.settings import PROJECT_ROOT, Settings
@@ -31,6 +31,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
                                 x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies)
 
+    # before_request hooks run in the order they are registered, so this order is the point:
+    # malformed input (NUL bytes) is refused first, then the route's access rule is applied,
+    # and only then do the extensions (CSRF, rate limits) look at the request. The CSRF error
+    # handler re-renders forms; nobody the access rule refuses may ever reach it.
+    inputs.init_app(app)  # also bounds <int:...> ids, so it must come before any route
+    app.before_request(access.enforce_access)
     _init_extensions(app)
     _register_blueprints(app)
     _register_personal_data()
@@ -38,7 +44,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_security(app)
     errors.init_error_pages(app)
     _init_templates(app)
-    app.before_request(access.enforce_access)
 
     @app.get("/healthz")
     def healthz():
@@ -105,6 +110,7 @@ def _register_cli(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     from participation.core.access import ROLE_LABELS
+    from participation.core.dates import html_datetime
     from participation.core.form_rendering import render_input
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -117,4 +123,5 @@ def _init_templates(app: Flask) -> None:
         render_input=render_input,
     )
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["html_datetime"] = html_datetime
     app.jinja_env.filters["bdi"] = locale.isolate

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
+from participation.core import access
 from participation.extensions import db, limiter
 
 ERROR_TEXTS = {
@@ -43,6 +46,63 @@ def _error_page(code: int, **extra):
     return render_template("errors/error.html", code=code, title=title, text=text, **extra), code
 
 
+def answer_json_under(app: Flask, prefix: str) -> None:
+    """Errors of every request under `prefix` (an API) are problem+json documents, not pages:
+    unmatched URLs and wrong methods included, which no blueprint handler would see."""
+    app.extensions.setdefault("json_error_prefixes", set()).add(prefix.rstrip("/"))
+
+
+def _answers_json() -> bool:
+    path = request.path
+    prefixes = current_app.extensions.get("json_error_prefixes", ())
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes)
+
+
+def _problem(code: int, error: HTTPException | None):
+    """An RFC 9457 problem document; `detail` is the reason the view gave, if it gave one."""
+    detail = getattr(error, "description", None)
+    if error is None or detail == type(error).description:  # werkzeug's generic sentence
+        detail = str(ERROR_TEXTS.get(code, ERROR_TEXTS[500])[1])
+    response = jsonify(type="about:blank", title=HTTP_STATUS_CODES.get(code, "Error"), status=code,
+                       detail=str(detail))
+    response.status_code = code
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _error_response(code: int, error: HTTPException | None):
+    """The error page (or problem+json under an API), keeping headers the status needs:
+    RFC 9110 requires `Allow` on every 405."""
+    headers = {k: v for k, v in error.get_headers() if k == "Allow"} if error is not None else {}
+    if _answers_json():
+        response = _problem(code, error)
+    elif code in ERROR_TEXTS:
+        response = current_app.make_response(_error_page(code))
+    else:
+        response = error.get_response()
+    response.headers.update(headers)
+    return response
+
+
+def _rerender_after_csrf_failure(view):
+    """Run the view again so its form shows the token error with everything typed kept.
+
+    The route's access rule already ran before the CSRF check (see create_app); it is asked
+    again here all the same, so this handler can never become a way past it. An abort() in
+    the view answers with its own status page, as it would have without the bad token."""
+    try:
+        refused = access.enforce_access()
+        if refused is not None:
+            return refused
+        g.csrf_failed = True
+        response = current_app.make_response(view(**(request.view_args or {})))
+    except HTTPException as error:
+        return current_app.handle_http_exception(error)
+    if response.status_code in (200, 422):  # the form with its errors; a redirect stays one
+        response.status_code = 400
+    return response
+
+
 def _retry_after_seconds() -> int | None:
     current = getattr(limiter, "current_limit", None)
     if current is None:
@@ -54,15 +114,13 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         view = current_app.view_functions.get(request.endpoint or "")
-        if view is not None and getattr(view, "rerenders_on_csrf_error", False):
-            g.csrf_failed = True
-            response = current_app.make_response(view(**(request.view_args or {})))
-            response.status_code = 400
-            return response
-        return _error_page(400)
+        if view is not None and getattr(view, "rerenders_on_csrf_error", False) and not _answers_json():
+            return _rerender_after_csrf_failure(view)
+        return _error_response(400, error)
 
-    for code in (400, 403, 404, 405, 413):
-        app.register_error_handler(code, lambda error, code=code: _error_page(code))
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _error_response(error.code, error)
 
     @app.errorhandler(429)
     def too_many_requests(error):
@@ -74,4 +132,4 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def internal_error(error):
         db.session.rollback()
-        return _error_page(500)
+        return _error_response(500, error)
