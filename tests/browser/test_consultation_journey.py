@@ -22,6 +22,7 @@ PLAN_IMAGE = PROJECT_ROOT / "seeds" / "consultations" / "jugendzentrum-grundriss
 TITLE = "Stadtteilbibliothek Lindenau – Ihre Wünsche für den Umbau"
 SUMMARY = "Zeigen Sie uns auf dem Grundriss, was in der neuen Bibliothek nicht fehlen darf."
 LAYER = "Grundriss Erdgeschoss (Entwurf)"
+LAYER_DESCRIPTION = "Grundriss: Café, Werkstatt und Bandraum oben, Sporthalle und Garten unten."
 CATEGORY = "Lesen und Lernen"
 IDEA_TITLE = "Ruhige Leseecke am Fenster"
 IDEA_BODY = "Ein paar bequeme Sessel am Fenster, weit weg vom Eingang, zum ungestörten Lesen."
@@ -78,6 +79,8 @@ def _create_plan_consultation(staff) -> str:
     staff.tab_to("#name")
     keyboard.type(LAYER)
     page.set_input_files("#image", PLAN_IMAGE)
+    staff.tab_to("#description")  # the image's text alternative
+    keyboard.type(LAYER_DESCRIPTION)
     staff.tab_to(SUBMIT)
     staff.press_and_load("Enter")
     assert page.url == staff.server.url(f"/staff/beteiligung/{slug}"), page.url
