@@ -215,7 +215,6 @@ class IdeaForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    # not id="status": that is the layout's live region, and the label would name it instead
     status = SelectField(_l("Status"), choices=choices(IDEA_STATUS_LABELS.items()), id="answer-status")
     response = TextAreaField(
         _l("Answer of the city"), validators=[Optional(), max_length(5000)], render_kw={"rows": 5}

@@ -101,8 +101,15 @@ def mark_read(note_id: int):
 @bp.route("/abmelden/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058 one-click: the mail program posts without our token; the token is the proof
 def unsubscribe(token: str):
-    user_id = tokens.user_id_from(token)
-    user = db.session.get(User, user_id) if user_id is not None else None
+    checked = tokens.check(token)
+    if checked.expired:
+        return (
+            render_template(
+                "notifications/unsubscribe.html", expired=True, days=tokens.UNSUBSCRIBE_LINK_MAX_AGE.days
+            ),
+            410,
+        )
+    user = db.session.get(User, checked.user_id) if checked.user_id is not None else None
     if user is None or user.is_deleted:
         return render_template("notifications/unsubscribe.html", invalid=True), 404
     if request.method == "POST":

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user
 
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
-from participation.core.settings_access import current_settings
+from participation.core.urls import external_url
 from participation.extensions import db
 from participation.projects import commentable, maps, queries  # noqa: F401 - commentable registers projects
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
@@ -69,7 +69,8 @@ def show(slug: str):
 
 
 def _atom(template: str, **context):
-    response = make_response(render_template(template, base_url=current_settings().base_url, **context))
+    # feeds are read by other programs from a cache: their links come from BASE_URL, not the Host header
+    response = make_response(render_template(template, external_url=external_url, **context))
     response.mimetype = "application/atom+xml"
     return response
 
@@ -79,7 +80,7 @@ def feed_projects():
     return _atom(
         "projects/projects.atom.xml",
         projects=queries.newest_projects(),
-        self_url=url_for("projects.feed_projects", _external=True),
+        self_url=external_url("projects.feed_projects"),
     )
 
 
@@ -89,7 +90,7 @@ def feed_updates():
         "projects/updates.atom.xml",
         items=queries.latest_updates(50),
         project=None,
-        self_url=url_for("projects.feed_updates", _external=True),
+        self_url=external_url("projects.feed_updates"),
     )
 
 
@@ -101,7 +102,7 @@ def project_feed(slug: str):
         "projects/updates.atom.xml",
         items=items,
         project=project,
-        self_url=url_for("projects.project_feed", slug=slug, _external=True),
+        self_url=external_url("projects.project_feed", slug=slug),
     )
 
 

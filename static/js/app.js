@@ -23,7 +23,7 @@
 // re-insert the flashed messages after load so "Your settings are saved" is actually heard.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
-  var region = document.getElementById("status");
+  var region = document.getElementById("live-status");
   if (!region || !region.children.length) {
     return;
   }

@@ -10,7 +10,7 @@
   var pending = null;
 
   function announce(text) {
-    var region = document.getElementById("status");
+    var region = document.getElementById("live-status");
     if (!region || !text) { return; }
     region.textContent = "";
     var p = document.createElement("p");

@@ -27,6 +27,7 @@ PAGES = [
     PageCase("sign-in-errors", "/login", submit_empty=True),
     PageCase("sign-up", "/signup"),
     PageCase("sign-up-errors", "/signup", submit_empty=True),
+    PageCase("sign-up-sent", "/signup/sent"),
     PageCase("forgot-password", "/password/forgot"),
     PageCase("account", "/account", role="resident"),
     PageCase("delete-account", "/account/delete", role="resident"),

@@ -21,8 +21,8 @@ ANSWER = "Danke, Fahrradbügel sind an allen Zugängen eingeplant."
 
 
 def _announced(site) -> str:
-    site.page.locator("#status p").first.wait_for(timeout=5000)
-    return site.page.locator("#status").inner_text()
+    site.page.locator("#live-status p").first.wait_for(timeout=5000)
+    return site.page.locator("#live-status").inner_text()
 
 
 def _focus_settles_on(site, selector: str) -> bool:

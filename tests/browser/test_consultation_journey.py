@@ -43,13 +43,13 @@ def _choose_option(site, select: str, value: str, limit: int = 12) -> None:
 
 def _flashed_success(site) -> bool:
     """app.js moves the flash message into the live region a moment after load."""
-    site.page.locator("#status .flash-success").wait_for(timeout=5000)
+    site.page.locator("#live-status .flash-success").wait_for(timeout=5000)
     return site.page.locator(".flash-success").count() == 1
 
 
 def _announced(site) -> str:
-    site.page.locator("#status p").first.wait_for(timeout=5000)
-    return site.page.locator("#status").inner_text()
+    site.page.locator("#live-status p").first.wait_for(timeout=5000)
+    return site.page.locator("#live-status").inner_text()
 
 
 def _create_plan_consultation(staff) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import zipfile
 
 import pytest
 
@@ -62,15 +62,27 @@ def test_keyboard_only_account_journey(open_site, server, translate):
     keyboard.press("Tab")
     site.tab_to(MAIN_FORM_SUBMIT)
     site.press_and_load("Enter")
-    assert page.url == server.url("/account"), page.content()[:2000]
-    # app.js re-inserts the message into the live region a moment after load, so it is announced.
-    page.locator("#status .flash-success").wait_for(timeout=5000)
-    assert page.locator(".flash-success").count() == 1
+    # Not signed in yet: the same "check your inbox" page whether or not the address was taken.
+    assert page.url == server.url("/signup/sent"), page.content()[:2000]
+    assert page.locator("h1").inner_text() == translate("de", "Check your inbox")
+    assert EMAIL in page.locator("main").inner_text()
 
-    # The confirmation link from the mail (a person clicking it in their mail program).
+    # The confirmation link from the mail (a person clicking it in their mail program) says
+    # so, and offers the sign-in form with the address filled in.
     link = server.link_in_newest_mail(EMAIL)
     assert link.startswith(server.url("/confirm/")), link
     site.goto(link.removeprefix(server.base_url))
+    assert page.locator("h1").inner_text() == translate("de", "Your email address is confirmed")
+    assert page.input_value("#email") == EMAIL
+    site.tab_to("#password")
+    keyboard.type(PASSWORD)
+    site.press_and_load("Enter")
+    assert page.url == server.url("/")
+    # app.js re-inserts the message into the live region a moment after load, so it is announced.
+    page.locator(".status-region[role=status] .flash-success").wait_for(timeout=5000)
+    assert page.locator(".flash-success").count() == 1
+    site.tab_to('.main-nav a[href="/account"]')
+    site.press_and_load("Enter")
     assert page.url == server.url("/account")
     assert page.locator(".badge-ok").count() == 1, "the address should now be confirmed"
 
@@ -103,8 +115,10 @@ def test_keyboard_only_account_journey(open_site, server, translate):
     with page.expect_download() as download_info:
         keyboard.press("Enter")
     download = download_info.value
-    assert download.suggested_filename.endswith(".json")
-    exported = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(download.path()) as archive:
+        assert {"README.txt", "data.html", "data.json"} <= set(archive.namelist())
+        exported = json.loads(archive.read("data.json").decode("utf-8"))
     assert exported["account"]["email"] == EMAIL
     assert exported["account"]["display_name"] == NAME
 
@@ -120,7 +134,9 @@ def test_keyboard_only_account_journey(open_site, server, translate):
     assert page.is_checked("#confirm")
     site.tab_to(MAIN_FORM_SUBMIT)
     site.press_and_load("Enter")
-    assert page.url == server.url("/")
+    assert page.url == server.url("/account/deleted")
+    assert page.locator("h1").inner_text() == translate("ar", "Your account has been deleted")
+    assert page.locator("main li").count() >= 5, "the page lists what was erased"
     assert page.locator('nav a[href="/login"]').count() == 1, "should be signed out"
 
     # The old credentials no longer work; the error is announced and focused.

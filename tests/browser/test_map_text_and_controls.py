@@ -215,8 +215,8 @@ def test_show_on_the_map_moves_focus_to_the_idea_on_the_map(open_site, translate
     page.wait_for_function("() => document.activeElement.closest('#map-region') !== null", timeout=5000)
     assert site.focused(f"{MAP} .leaflet-popup-content a"), site.describe_focus()
     assert page.evaluate("() => document.activeElement.textContent") == title
-    page.locator("#status p").first.wait_for(timeout=5000)
-    assert translate("de", "Shown on the map: %(title)s") % {"title": title} in page.inner_text("#status")
+    page.locator("#live-status p").first.wait_for(timeout=5000)
+    assert translate("de", "Shown on the map: %(title)s") % {"title": title} in page.inner_text("#live-status")
 
 
 def test_a_position_outside_the_area_is_flagged_at_once(open_site, translate):
