@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,12 +20,13 @@ from participation.consultations.models import (
     Visibility,
 )
 from participation.core import fragments, geo, slugs, uploads
-from participation.core.locale import DEFAULT_LOCALE
-from participation.core.mail import send_mail
 from participation.core.models import utcnow
+from participation.core.urls import external_url
 from participation.extensions import db
+from participation.notifications import mail as notification_mail
 from participation.notifications import services as notifications
 from participation.notifications.models import Kind
+from participation.notifications.text import markdown_to_text
 
 
 class InvalidTransition(ValueError):
@@ -277,15 +275,14 @@ def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None
         "idea", idea.id, Kind.RESPONSE if idea.response else Kind.STATUS, actor=staff,
         excerpt=idea.response or str(idea.status_label), already_mailed={idea.author_id},
     )
-    author = idea.author
-    if author is None or author.is_deleted or not author.email:
-        return
-    link = url_for("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id, _external=True)
-    with force_locale(author.locale or DEFAULT_LOCALE):
-        send_mail(
-            author.email,
-            _("The city has answered your idea"),
-            render_template(
-                "consultations/mail/answer.txt", idea=idea, link=link, status=str(idea.status_label)
-            ),
+    if idea.author is not None:
+        notification_mail.send_personal(
+            idea.author,
+            _l("The city has answered your idea"),
+            "consultations/mail/answer.txt",
+            reason=_l("You receive this mail because you wrote this idea."),
+            idea=idea,
+            link=external_url("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id),
+            status=idea.status_label,
+            response=markdown_to_text(idea.response),
         )

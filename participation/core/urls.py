@@ -15,3 +15,8 @@ def external_url(endpoint: str, **values) -> str:
         return base + url_for(endpoint, **values)
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
+
+
+def absolute_link(path: str) -> str:
+    """A site-relative link kept in the database (a notification's `/kommentare/7`) made absolute."""
+    return current_settings().base_url.rstrip("/") + path

@@ -1,11 +1,16 @@
-"""Notification mail: one mail per event, or one daily digest; every mail can be stopped
-with one click (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post)."""
+"""Notification mail: one mail per event, one daily digest, or a mail that concerns the person
+themselves (the city answered their idea). Every one ends with the same footer and can be stopped
+with one click (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post).
+
+Links come from BASE_URL only: a mail is often caused by someone else's request, whose Host
+header must not decide where everyone's mail points.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -13,35 +18,58 @@ from sqlalchemy import select, update
 from participation.accounts.models import NotificationMail, User
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
+from participation.core.urls import absolute_link, external_url
 from participation.extensions import db
 from participation.notifications import tokens
 from participation.notifications.models import MailState, Notification
 
+FOLLOWING = _l("You receive this mail because you follow this or wrote about it.")
+
 
 def unsubscribe_url(user: User) -> str:
-    return url_for("notifications.unsubscribe", token=tokens.unsubscribe_token(user), _external=True)
+    return external_url("notifications.unsubscribe", token=tokens.unsubscribe_token(user))
 
 
-def _send(user: User, subject, template: str, **context) -> None:
+def wants_mail(user: User | None) -> bool:
+    return (
+        user is not None
+        and not user.is_deleted
+        and bool(user.email)
+        and user.email_confirmed
+        and user.notification_mail != NotificationMail.NEVER.value
+    )
+
+
+def send_personal(user: User, subject, template: str, *, reason, **context) -> bool:
+    """Mail something that concerns the person themselves, at once (also for those who chose the
+    daily digest), unless they stopped notification mails. Returns whether a mail went out."""
+    if not wants_mail(user):
+        return False
+    _send(user, subject, template, reason=reason, **context)
+    return True
+
+
+def _send(user: User, subject, template: str, *, reason=None, **context) -> None:
     unsubscribe = unsubscribe_url(user)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
     with force_locale(user.locale or DEFAULT_LOCALE):
-        body = render_template(
-            template,
-            user=user,
+        body = render_template(template, user=user, **context).rstrip()
+        footer = render_template(
+            "notifications/mail/_footer.txt",
+            reason=reason,
             unsubscribe=unsubscribe,
-            settings_link=url_for("accounts.account", _external=True),
-            notifications_link=url_for("notifications.index", _external=True),
-            **context,
+            settings_link=external_url("accounts.account", _anchor="settings-heading"),
+            notifications_link=external_url("notifications.index"),
         )
-        send_mail(user.email, str(subject() if callable(subject) else subject), body, headers=headers)
-
-
-def _absolute(link: str) -> str:
-    return url_for("pages.home", _external=True).rstrip("/") + link
+        send_mail(
+            user.email,
+            str(subject() if callable(subject) else subject),
+            f"{body}\n\n{footer}",
+            headers=headers,
+        )
 
 
 def send_one(user: User, note: Notification) -> None:
@@ -49,8 +77,9 @@ def send_one(user: User, note: Notification) -> None:
         user,
         lambda: note.headline,
         "notifications/mail/notification.txt",
+        reason=FOLLOWING,
         note=note,
-        link=_absolute(note.link),
+        link=absolute_link(note.link),
     )
 
 
@@ -68,14 +97,9 @@ def send_digests() -> int:
     sent = 0
     for user_id, notes in by_user.items():
         user = users.get(user_id)
-        wants_mail = (
-            user is not None
-            and not user.is_deleted
-            and user.email_confirmed
-            and user.notification_mail != NotificationMail.NEVER.value
-        )
-        if wants_mail:
-            items = [(note, _absolute(note.link)) for note in notes]
+        mailed = wants_mail(user)
+        if mailed:
+            items = [(note, absolute_link(note.link)) for note in notes]
             _send(
                 user,
                 _l("Your daily summary: %(count)d news", count=len(notes)),
@@ -84,7 +108,7 @@ def send_digests() -> int:
             )
             sent += 1
         for note in notes:
-            note.mail_state = MailState.SENT.value if wants_mail else MailState.NONE.value
+            note.mail_state = MailState.SENT.value if mailed else MailState.NONE.value
     db.session.flush()
     return sent
 

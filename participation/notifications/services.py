@@ -20,6 +20,7 @@ from participation.core.targets import Target
 from participation.extensions import db
 from participation.notifications import mail
 from participation.notifications.models import Follow, Kind, MailState, Notification
+from participation.notifications.text import markdown_to_text
 
 EXCERPT_LENGTH = 280
 
@@ -84,7 +85,8 @@ def recipients(target: Target) -> set[int]:
 
 
 def _excerpt(text: str | None) -> str:
-    text = " ".join((text or "").split())
+    """Markdown as one line of plain text, for the notification list and mails alike."""
+    text = " ".join(markdown_to_text(text).split())
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 

@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - parses our own feeds
 from datetime import date, timedelta
 
 from tests.conftest import csrf_token, login
+from tests.hostile_host import assert_all_from_base_url, proxied_app, with_hostile_headers
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -198,3 +199,27 @@ def test_a_milestone_past_its_date_and_not_done_is_not_called_ahead(client, make
     labels = [html.split(title)[1].split("</span>")[1].rsplit(">", 1)[1]
               for title in ("Bürgerversammlung", "Entwurfsplanung abgeschlossen", "Baubeginn")]
     assert labels == ["done", "not done yet", "ahead"]
+
+
+@with_hostile_headers
+def test_feed_links_come_from_base_url_whatever_host_the_request_names(
+    settings, hostile_headers, make_project, app, user_factory
+):
+    from participation.extensions import db
+    from participation.projects import services
+
+    project = make_project("Parkbogen Ost")
+    with app.test_request_context():
+        services.add_update(
+            db.session.merge(project), db.session.merge(user_factory(role="staff")), "Baustart", "Ab Montag."
+        )
+        db.session.commit()
+    client = proxied_app(settings).test_client()
+    for url in ("/projekte/neu.atom", "/projekte/updates.atom", f"/projekte/{project.slug}/updates.atom"):
+        response = client.get(url, headers=hostile_headers)
+        assert response.status_code == 200
+        feed = ET.fromstring(response.get_data())  # noqa: S314
+        links = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+        ids = [element.text for element in feed.iter(f"{ATOM}id")]
+        assert len(links) >= 3 and len(ids) >= 2  # the feed's own and at least one entry's
+        assert_all_from_base_url(links + ids)
