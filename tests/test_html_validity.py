@@ -1,0 +1,487 @@
+"""Every page type is valid HTML, as the Nu checker (vnu.jar, from package.json) sees it.
+
+The pages are rendered with the test client from the demo data, in German and in Arabic
+(right to left, with the city's German text marked with lang and dir), each signed in as
+someone who may open it: every GET page of the url map, forms sent back with errors, the
+htmx fragments as htmx receives them, and the error pages. One Java process checks them all;
+a process per page would take minutes.
+
+Errors fail the test; warnings do not. The checker's warnings are advice, not breaches of
+the standard, and today they would only go away by writing worse HTML: "Article lacks
+heading" (a comment is an <article> introduced by its author line; a heading per comment
+would flood a screen reader's list of headings) and "no heading of level 1" on the htmx
+fragments, which are checked inside a bare document of their own.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from participation.accounts.models import User
+from participation.settings import PROJECT_ROOT
+from tests.conftest import login, make_user
+
+VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LANGUAGES = ("de", "ar")
+DEMO_ACCOUNTS = {
+    "resident": "resident@example.org",
+    "staff": "staff@example.org",
+    "admin": "admin@example.org",
+}
+
+# GET endpoints that answer with something other than an HTML page (files, feeds, JSON) or
+# only redirect; everything else in the url map is a page and is checked below.
+NOT_PAGES = {
+    "static",
+    "healthz",
+    "pages.set_language",
+    "accounts.export_data",  # a ZIP; the HTML page inside it is checked as well
+    "consultations.export_csv",
+    "consultations.export_geojson",
+    "consultations.media",
+    "consultations_api.consultations",
+    "consultations_api.consultation",
+    "consultations_api.ideas",
+    "consultations_api.openapi",
+    "projects.feed_updates",
+    "projects.feed_projects",
+    "projects.project_feed",
+}
+
+
+@dataclass
+class Demo:
+    """The seeded objects the page URLs need."""
+
+    geographic: object
+    plan: object
+    idea: object  # on the geographic consultation, written by a demo resident
+    plan_idea: object
+    answered_idea: object
+    project: object  # a project with comments, updates and a location
+    comment: object  # written by the resident a moment ago, so still editable
+    category: object
+    layer: object
+    users: dict = field(default_factory=dict)
+
+
+# endpoint -> (who opens it, the URLs to open); the test below fails on any GET page missing here.
+PAGES = {
+    "pages.home": ("anonymous", lambda d: [url_for("pages.home")]),
+    "pages.imprint": ("anonymous", lambda d: [url_for("pages.imprint")]),
+    "pages.privacy": ("anonymous", lambda d: [url_for("pages.privacy")]),
+    "pages.terms": ("anonymous", lambda d: [url_for("pages.terms")]),
+    "pages.accessibility": ("anonymous", lambda d: [url_for("pages.accessibility")]),
+    "pages.easy_language": ("anonymous", lambda d: [url_for("pages.easy_language")]),
+    "pages.feedback_list": ("staff", lambda d: [url_for("pages.feedback_list")]),
+    "pages.staff_overview": ("staff", lambda d: [url_for("pages.staff_overview")]),
+    "accounts.signup": ("anonymous", lambda d: [url_for("accounts.signup")]),
+    "accounts.signup_sent": ("anonymous", lambda d: [url_for("accounts.signup_sent")]),
+    "accounts.login": ("anonymous", lambda d: [url_for("accounts.login")]),
+    "accounts.forgot_password": ("anonymous", lambda d: [url_for("accounts.forgot_password")]),
+    "accounts.reset_password": ("anonymous", lambda d: [_reset_url(d.users["resident"])]),
+    "accounts.confirm_email": ("anonymous", lambda d: [_confirm_url(d.users["unconfirmed"])]),
+    "accounts.account": ("resident", lambda d: [url_for("accounts.account")]),
+    "accounts.change_password": ("resident", lambda d: [url_for("accounts.change_password")]),
+    "accounts.delete_account": ("resident", lambda d: [url_for("accounts.delete_account")]),
+    "accounts.account_deleted": ("anonymous", lambda d: [url_for("accounts.account_deleted")]),
+    "accounts.admin_users": (
+        "admin",
+        lambda d: [url_for("accounts.admin_users"), url_for("accounts.admin_users", q="example")],
+    ),
+    "accounts.admin_role_changes": ("admin", lambda d: [url_for("accounts.admin_role_changes")]),
+    "consultations.index": ("anonymous", lambda d: [url_for("consultations.index")]),
+    "consultations.show": (
+        "anonymous",
+        lambda d: [url_for("consultations.show", slug=c.slug) for c in (d.geographic, d.plan)],
+    ),
+    "consultations.idea": (
+        "anonymous",
+        lambda d: [_idea_url(i) for i in (d.idea, d.plan_idea, d.answered_idea)],
+    ),
+    "consultations.new_idea": (
+        "resident",
+        lambda d: [url_for("consultations.new_idea", slug=c.slug) for c in (d.geographic, d.plan)],
+    ),
+    "consultations.edit_idea": (
+        "idea author",
+        lambda d: [url_for("consultations.edit_idea", slug=d.geographic.slug, idea_id=d.idea.id)],
+    ),
+    "consultations.manage": ("staff", lambda d: [url_for("consultations.manage")]),
+    "consultations.create": ("staff", lambda d: [url_for("consultations.create")]),
+    "consultations.edit": (
+        "staff",
+        lambda d: [url_for("consultations.edit", slug=c.slug) for c in (d.geographic, d.plan)],
+    ),
+    "consultations.change_state": (
+        "staff",
+        lambda d: [url_for("consultations.change_state", slug=d.geographic.slug, target="closed")],
+    ),
+    "consultations.delete_category": (
+        "staff",
+        lambda d: [
+            url_for("consultations.delete_category", slug=d.geographic.slug, category_id=d.category.id)
+        ],
+    ),
+    "consultations.add_layer": ("staff", lambda d: [url_for("consultations.add_layer", slug=d.plan.slug)]),
+    "consultations.delete_layer": (
+        "staff",
+        lambda d: [url_for("consultations.delete_layer", slug=d.geographic.slug, layer_id=d.layer.id)],
+    ),
+    "projects.index": ("anonymous", lambda d: [url_for("projects.index")]),
+    "projects.show": ("anonymous", lambda d: [url_for("projects.show", slug=d.project.slug)]),
+    "projects.manage": ("staff", lambda d: [url_for("projects.manage")]),
+    "projects.create": ("staff", lambda d: [url_for("projects.create")]),
+    "projects.edit": ("staff", lambda d: [url_for("projects.edit", slug=d.project.slug)]),
+    "comments.thread": (
+        "anonymous",
+        lambda d: [url_for("comments.thread", target_type="project", target_id=d.project.id)],
+    ),
+    "comments.permalink": ("anonymous", lambda d: [url_for("comments.permalink", comment_id=d.comment.id)]),
+    "comments.reply": ("resident", lambda d: [url_for("comments.reply", comment_id=d.comment.id)]),
+    "comments.edit": ("resident", lambda d: [url_for("comments.edit", comment_id=d.comment.id)]),
+    "notifications.index": ("resident", lambda d: [url_for("notifications.index")]),
+    "notifications.unsubscribe": ("anonymous", lambda d: [_unsubscribe_url(d.users["resident"])]),
+}
+
+# What the browser's session holds when it reaches these pages the usual way.
+PAGE_SESSIONS = {"accounts.account_deleted": {"account_deleted": True}}
+
+# The same public pages as someone signed in sees them (support, follow, comment and answer forms).
+SIGNED_IN_VIEWS = [
+    ("resident", "consultations.idea"),
+    ("staff", "consultations.idea"),
+    ("resident", "consultations.show"),
+    ("resident", "projects.show"),
+    ("resident", "pages.home"),
+]
+
+# Forms sent back with their errors: (who, endpoint of the form, what is sent).
+FORM_ERRORS = [
+    ("anonymous", "accounts.signup", {}),
+    ("anonymous", "accounts.login", {"email": "nobody@example.org", "password": "wrong"}),
+    ("anonymous", "pages.accessibility", {}),
+    ("resident", "accounts.account", {"display_name": ""}),
+    ("resident", "consultations.new_idea", {}),
+    ("staff", "consultations.create", {}),
+    ("staff", "projects.create", {}),
+    ("staff", "consultations.add_layer", {}),
+]
+
+
+def _idea_url(idea) -> str:
+    return url_for("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id)
+
+
+def _reset_url(user) -> str:
+    from participation.accounts.tokens import reset_token
+
+    return url_for("accounts.reset_password", token=reset_token(user))
+
+
+def _confirm_url(user) -> str:
+    from participation.accounts.tokens import confirmation_token
+
+    return url_for("accounts.confirm_email", token=confirmation_token(user))
+
+
+def _unsubscribe_url(user) -> str:
+    from participation.notifications.tokens import unsubscribe_token
+
+    return url_for("notifications.unsubscribe", token=unsubscribe_token(user))
+
+
+@dataclass
+class Rendered:
+    label: str
+    html: str
+
+
+class HtmxTriggers(HTMLParser):
+    """The requests htmx would send from a page: forms with hx-post, links with hx-get."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.requests: list[tuple[str, str, dict]] = []  # (method, url, form data)
+        self._form: tuple[str, dict] | None = None
+        self._button_taken = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name.removeprefix("data-") if name.startswith("data-hx-") else name: value
+                      for name, value in attrs}  # htmx reads data-hx-* as hx-*
+        if tag == "form" and attributes.get("hx-post"):
+            self._form, self._button_taken = (attributes["hx-post"], {}), False
+        elif tag == "a" and attributes.get("hx-get"):
+            self.requests.append(("GET", attributes["hx-get"], {}))
+        elif self._form is not None and attributes.get("name"):
+            data = self._form[1]
+            if tag == "input" and attributes.get("type") in ("hidden", None, "text"):
+                data[attributes["name"]] = attributes.get("value") or ""
+            elif tag == "textarea":
+                data[attributes["name"]] = ""  # empty: the fragment comes back with the error
+            elif tag == "button" and not self._button_taken:
+                data[attributes["name"]] = attributes.get("value") or ""
+                self._button_taken = True
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._form is not None:
+            self.requests.append(("POST", *self._form))
+            self._form = None
+
+
+class Renderer:
+    """Renders pages for each kind of visitor with one signed-in client per account."""
+
+    def __init__(self, app, demo: Demo):
+        self.app, self.demo = app, demo
+        self.clients: dict[str, object] = {}
+        self.pages: list[Rendered] = []
+
+    def client(self, who: str):
+        if who not in self.clients:
+            self.clients[who] = client = self.app.test_client()
+            if who != "anonymous":
+                login(client, self.demo.users[who])
+        return self.clients[who]
+
+    def urls(self, endpoint: str) -> list[str]:
+        with self.app.test_request_context():
+            return PAGES[endpoint][1](self.demo)
+
+    def fetch(self, who, method, url, language, *, data=None, htmx=False, expect=(200,)):
+        headers = {"Accept-Language": language}
+        if htmx:
+            headers |= {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
+        client = self.client(who)
+        if method == "POST" and data is not None and "csrf_token" not in data:
+            headers["X-CSRFToken"] = self.csrf(who)
+        response = client.open(url, method=method, data=data, headers=headers)
+        body = response.get_data(as_text=True)
+        label = f"{who} {method} {url} [{language}{', htmx' if htmx else ''}] -> {response.status_code}"
+        assert response.status_code in expect, label
+        assert response.mimetype == "text/html", label
+        return label, body
+
+    def csrf(self, who) -> str:
+        """The session's CSRF token: from the layout's meta tag, or the sign-in form for visitors."""
+        page = self.client(who).get("/login" if who == "anonymous" else "/account").get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', page
+        )
+        assert match, f"no CSRF token for {who}"
+        return match.group(1)
+
+    def page(self, *args, **kwargs) -> str:
+        label, body = self.fetch(*args, **kwargs)
+        self.pages.append(Rendered(label, body))
+        return body
+
+    def fragment(self, *args, language, **kwargs) -> None:
+        label, body = self.fetch(*args, language=language, htmx=True, **kwargs)
+        assert "<html" not in body, f"{label}: htmx asked for a fragment and got a whole page"
+        direction = "rtl" if language == "ar" else "ltr"
+        shell = (
+            f'<!DOCTYPE html><html lang="{language}" dir="{direction}"><head><meta charset="utf-8">'
+            f"<title>htmx fragment</title></head><body>{body}</body></html>"
+        )
+        self.pages.append(Rendered(label, shell))
+
+
+def _demo(app) -> Demo:
+    from participation.comments.models import Comment
+    from participation.consultations.models import Category, Consultation, Idea, MapLayer, MapMode
+    from participation.projects.models import Project
+    from participation.seed import seed_demo
+
+    with app.test_request_context():
+        seed_demo()
+        unconfirmed = make_user(confirmed=False)
+        users = {role: _one(select(User).where(User.email == email)) for role, email in DEMO_ACCOUNTS.items()}
+        geographic = _one(select(Consultation).where(Consultation.map_mode == MapMode.GEOGRAPHIC.value))
+        plan = _one(select(Consultation).where(Consultation.map_mode == MapMode.PLAN.value))
+        ideas = select(Idea).order_by(Idea.id)
+        idea = _one(ideas.where(Idea.consultation_id == geographic.id, Idea.responded_at.is_(None)))
+        plan_idea = _one(ideas.where(Idea.consultation_id == plan.id))
+        answered = _one(ideas.where(Idea.responded_at.is_not(None)))
+        project = _one(
+            select(Project)
+            .join(Comment, (Comment.target_type == "project") & (Comment.target_id == Project.id))
+            .where(Project.published.is_(True), Project.min_lon.is_not(None))
+        )
+        users["idea author"] = idea.author
+        users["unconfirmed"] = unconfirmed
+        demo = Demo(
+            geographic=geographic,
+            plan=plan,
+            idea=idea,
+            plan_idea=plan_idea,
+            answered_idea=answered,
+            project=project,
+            comment=None,
+            category=_one(select(Category).where(Category.consultation_id == geographic.id)),
+            layer=_one(select(MapLayer).where(MapLayer.consultation_id == geographic.id)),
+            users=users,
+        )
+        # loaded now: the objects outlive this session, and the idea URLs need their consultation
+        for obj in (geographic, plan, idea, plan_idea, answered, project, *users.values()):
+            _load_all(obj)
+        for each in (idea, plan_idea, answered):
+            _load_all(each.consultation)
+    return demo
+
+
+def _one(statement):
+    from participation.extensions import db
+
+    found = db.session.scalars(statement.limit(1)).first()
+    assert found is not None, f"the demo data has nothing for {statement}"
+    return found
+
+
+def _load_all(obj) -> None:
+    from sqlalchemy import inspect
+
+    for column in inspect(obj).mapper.column_attrs:
+        getattr(obj, column.key)
+
+
+def _write_resident_content(renderer: Renderer) -> None:
+    """A fresh comment by the resident (editable for 15 minutes) and a piece of staff feedback."""
+    from participation.comments.models import Comment
+    from participation.extensions import db
+
+    demo = renderer.demo
+    with renderer.app.test_request_context():
+        create = url_for("comments.create", target_type="idea", target_id=demo.idea.id)
+        accessibility = url_for("pages.accessibility")
+    response = renderer.client("resident").post(
+        create,
+        data={"body": "Hier fehlt eine Bank.", "csrf_token": renderer.csrf("resident")},
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
+    response = renderer.client("anonymous").post(
+        accessibility,
+        data={"message": "Der Kontrast ist zu schwach.", "csrf_token": renderer.csrf("anonymous")},
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
+    with renderer.app.app_context():
+        resident_id = demo.users["resident"].id
+        demo.comment = db.session.scalars(
+            select(Comment).where(Comment.author_id == resident_id).order_by(Comment.id.desc()).limit(1)
+        ).first()
+        _load_all(demo.comment)
+
+
+def _validate(pages: list[Rendered], folder: Path) -> list[str]:
+    """Run vnu once over all pages; the errors, each named by the page it is on."""
+    if shutil.which("java") is None:
+        pytest.fail(
+            "Java is missing: this test runs the Nu HTML checker (vnu.jar) and needs a Java runtime. "
+            "`make test-tools` installs it (apt-get install default-jre-headless)."
+        )
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR} is missing: run `make install` (npm ci installs vnu-jar from package.json).")
+    files = {}
+    for number, page in enumerate(pages):
+        path = folder / f"page-{number:03d}.html"
+        path.write_text(page.html, encoding="utf-8")
+        files[str(path.resolve())] = page.label
+    command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout"]
+    result = subprocess.run(
+        [*command, *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    messages = json.loads(result.stdout)["messages"]
+    errors = []
+    for message in messages:
+        if message["type"] not in ("error", "non-document-error"):
+            continue
+        page = files.get(urlsplit(message.get("url", "")).path, message.get("url", "?"))
+        where = f"line {message['lastLine']}" if "lastLine" in message else ""
+        errors.append(f"{page} {where}: {message['message']}  «{message.get('extract', '').strip()}»")
+    return errors
+
+
+def test_every_get_page_of_the_url_map_is_checked(app):
+    get_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    missing = sorted(get_endpoints - set(PAGES) - NOT_PAGES)
+    assert not missing, f"add these pages to PAGES (or NOT_PAGES) in {Path(__file__).name}: {missing}"
+    assert not (set(PAGES) | NOT_PAGES) - get_endpoints, "PAGES names an endpoint that no longer exists"
+
+
+def test_every_page_type_is_valid_html(app, upload_storage, tmp_path):
+    renderer = Renderer(app, _demo(app))
+    _write_resident_content(renderer)
+    for language in LANGUAGES:
+        for endpoint, (who, _urls) in PAGES.items():
+            for url in renderer.urls(endpoint):
+                if endpoint in PAGE_SESSIONS:
+                    with renderer.client(who).session_transaction() as session:
+                        session.update(PAGE_SESSIONS[endpoint])
+                renderer.page(who, "GET", url, language)
+        for who, endpoint in SIGNED_IN_VIEWS:
+            for url in renderer.urls(endpoint):
+                body = renderer.page(who, "GET", url, language)
+                if who == "resident" and endpoint in ("consultations.idea", "projects.show"):
+                    _htmx_fragments(renderer, body, language)
+        for who, endpoint, data in FORM_ERRORS:
+            url = renderer.urls(endpoint)[0]
+            renderer.page(who, "POST", url, language, data=data, expect=(200, 400, 422))
+        _error_pages(renderer, language)
+        with app.test_request_context():
+            thread = url_for("comments.thread", target_type="project", target_id=renderer.demo.project.id)
+        renderer.fragment("anonymous", "GET", thread, language=language)
+    _data_export(renderer)
+    errors = _validate(renderer.pages, tmp_path)
+    assert not errors, f"{len(errors)} HTML errors on {len(renderer.pages)} pages:\n" + "\n".join(errors)
+
+
+def _htmx_fragments(renderer: Renderer, page: str, language: str) -> None:
+    triggers = HtmxTriggers()
+    triggers.feed(page)
+    assert triggers.requests, "the page has no htmx forms or links"
+    for method, url, data in triggers.requests:
+        renderer.fragment("resident", method, url, language=language, data=data if method == "POST" else None)
+
+
+def _data_export(renderer: Renderer) -> None:
+    """The HTML page inside the data export ZIP is a document a person opens too."""
+    with renderer.app.test_request_context():
+        url = url_for("accounts.export_data")
+    response = renderer.client("resident").get(url)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        documents = [name for name in archive.namelist() if name.endswith(".html")]
+        assert documents, "the data export holds no HTML page"
+        for name in documents:
+            renderer.pages.append(Rendered(f"resident GET {url} -> {name}", archive.read(name).decode()))
+
+
+def _error_pages(renderer: Renderer, language: str) -> None:
+    with renderer.app.test_request_context():
+        staff_page = url_for("consultations.manage")
+        delete = url_for("comments.delete", comment_id=renderer.demo.comment.id)
+        logout = url_for("accounts.logout")
+    renderer.page("anonymous", "GET", "/gibt-es-nicht", language, expect=(404,))
+    renderer.page("resident", "GET", staff_page, language, expect=(403,))
+    renderer.page("resident", "GET", delete, language, expect=(405,))
+    renderer.page("resident", "POST", logout, language, data={"csrf_token": "forged"}, expect=(400,))
+    renderer.page("anonymous", "GET", "/confirm/not-a-token", language, expect=(400,))
+    renderer.page("anonymous", "POST", renderer.urls("accounts.login")[0], language,
+                  data={"csrf_token": "stale", "email": "a@example.org"}, expect=(400, 422))
