@@ -302,7 +302,6 @@ class MapControls(MacroElement):
             var container = control.getContainer(), toggle = control._layersLink;
             toggle.title = text.layers;
             toggle.setAttribute("aria-label", text.layers);
-            container.setAttribute("aria-label", text.layers);
             if (!collapsed) { return; }
             toggle.setAttribute("aria-expanded", "false");
             container.addEventListener("keydown", function (event) {

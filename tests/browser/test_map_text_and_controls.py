@@ -216,7 +216,8 @@ def test_show_on_the_map_moves_focus_to_the_idea_on_the_map(open_site, translate
     assert site.focused(f"{MAP} .leaflet-popup-content a"), site.describe_focus()
     assert page.evaluate("() => document.activeElement.textContent") == title
     page.locator("#live-status p").first.wait_for(timeout=5000)
-    assert translate("de", "Shown on the map: %(title)s") % {"title": title} in page.inner_text("#live-status")
+    announced = translate("de", "Shown on the map: %(title)s") % {"title": title}
+    assert announced in page.inner_text("#live-status")
 
 
 def test_a_position_outside_the_area_is_flagged_at_once(open_site, translate):
@@ -243,3 +244,26 @@ def test_a_position_outside_the_area_is_flagged_at_once(open_site, translate):
     assert warning.inner_text() == outside
     page.locator("#map-tools button").first.click()  # "Add the map centre": inside
     assert warning.inner_text() == ""
+
+
+# --- staff pages of this part -------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_the_questions_before_removing_or_ending_pass_axe(open_site, lang):
+    site = open_site(lang=lang, role="staff")
+    site.goto(f"/staff/beteiligung/{PLAGWITZ}")
+    remove = site.page.locator("#categories-heading + ul a").first.get_attribute("href")
+    for path in (f"/staff/beteiligung/{PLAGWITZ}/status?target=closed", remove):
+        site.goto(path)
+        assert site.page.locator("main form[method=post] button.button-danger").count() == 1
+        site.check_axe()
+    site.goto(f"/staff/beteiligung/{PLAGWITZ}/ebenen")  # the layer form with its new field
+    site.check_axe()
+
+
+def test_the_colour_picker_is_a_swatch_not_a_thin_line(open_site):
+    site = open_site(lang="de", role="staff")
+    site.goto(f"/staff/beteiligung/{PLAGWITZ}")
+    box = site.page.locator("#color").bounding_box()
+    assert box["height"] >= 40, box  # as tall as the other inputs, and a target one can hit
+    assert box["width"] <= 4 * box["height"], box
