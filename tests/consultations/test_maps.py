@@ -282,3 +282,14 @@ def test_the_idea_form_knows_the_area_for_its_instant_check(client, login_as, ma
     area = json.loads(html.unescape(re.search(r'data-area="([^"]+)"', page).group(1)))
     assert area["type"] == "Polygon" and area["coordinates"][0][0] == [12.32, 51.32]
     assert 'id="map-warning" aria-live="assertive"' in page
+
+
+def test_staff_draw_the_area_on_the_consultations_own_layers(app, client, login_as, make_consultation):
+    consultation = make_consultation()
+    add_layer(app, consultation, name="Luftbild", kind="image", image_key="layers/luftbild.png",
+              image_width=10, image_height=10, south=51.32, west=12.32, north=51.33, east=12.34,
+              description="Luftbild")
+    login_as("staff")
+    page = check_page(client.get(f"/staff/beteiligung/{consultation.slug}"))
+    assert 'data-placement-field="area_positions"' in page
+    assert '"/media/layers/luftbild.png"' in page  # the aerial image under the drawing
