@@ -385,8 +385,8 @@ def _write_resident_content(renderer: Renderer) -> None:
         _load_all(demo.comment)
 
 
-def _validate(pages: list[Rendered], folder: Path) -> list[str]:
-    """Run vnu once over all pages; the errors, each named by the page it is on."""
+def _checker() -> list[str]:
+    """The vnu command line; a clear failure when Java or the checker is not installed."""
     if shutil.which("java") is None:
         pytest.fail(
             "Java is missing: this test runs the Nu HTML checker (vnu.jar) and needs a Java runtime. "
@@ -394,12 +394,16 @@ def _validate(pages: list[Rendered], folder: Path) -> list[str]:
         )
     if not VNU_JAR.exists():
         pytest.fail(f"{VNU_JAR} is missing: run `make install` (npm ci installs vnu-jar from package.json).")
+    return ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout"]
+
+
+def _validate(command: list[str], pages: list[Rendered], folder: Path) -> list[str]:
+    """Run vnu once over all pages; the errors, each named by the page it is on."""
     files = {}
     for number, page in enumerate(pages):
         path = folder / f"page-{number:03d}.html"
         path.write_text(page.html, encoding="utf-8")
         files[str(path.resolve())] = page.label
-    command = ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout"]
     result = subprocess.run(
         [*command, *files],
         capture_output=True,
@@ -426,6 +430,7 @@ def test_every_get_page_of_the_url_map_is_checked(app):
 
 
 def test_every_page_type_is_valid_html(app, upload_storage, tmp_path):
+    checker = _checker()
     renderer = Renderer(app, _demo(app))
     _write_resident_content(renderer)
     for language in LANGUAGES:
@@ -448,7 +453,7 @@ def test_every_page_type_is_valid_html(app, upload_storage, tmp_path):
             thread = url_for("comments.thread", target_type="project", target_id=renderer.demo.project.id)
         renderer.fragment("anonymous", "GET", thread, language=language)
     _data_export(renderer)
-    errors = _validate(renderer.pages, tmp_path)
+    errors = _validate(checker, renderer.pages, tmp_path)
     assert not errors, f"{len(errors)} HTML errors on {len(renderer.pages)} pages:\n" + "\n".join(errors)
 
 
