@@ -19,6 +19,7 @@ from participation.core import targets
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.models import utcnow
+from participation.core.pagination import page_number
 from participation.extensions import db, htmx, limiter
 
 bp = Blueprint("comments", __name__, template_folder="templates")
@@ -104,7 +105,7 @@ def _back_to(comment: Comment | None, target: targets.Target):
 @bp.get("/kommentare/<target_type>/<int:target_id>")
 def thread(target_type: str, target_id: int):
     target = load_target(target_type, target_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     context = section_context(target, sort=_sort(), page=page)
     if htmx and page > 1:
         return _respond("comments/_more.html", "comments/thread.html", **context)

@@ -1,10 +1,16 @@
 """Page numbers from the query string, clamped so bad input never errors."""
 
-from flask import request
-
+from participation.core.inputs import int_arg
 from participation.extensions import db
+
+# Far beyond any last page, and small enough that page x per_page stays a 64-bit offset.
+MAX_PAGE = 10**12
+
+
+def page_number() -> int:
+    """The `page` of this request's query string: 1 when absent, malformed or out of range."""
+    return int_arg("page", 1, maximum=MAX_PAGE)
 
 
 def paginate(query, per_page: int = 20):
-    page = request.args.get("page", 1, type=int) or 1
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    return db.paginate(query, page=page_number(), per_page=per_page, error_out=False)

@@ -30,7 +30,9 @@ ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 PHOTO_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-_KEY = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*\.(jpg|png)$")
+# Keys are made by this app ("ideas/<hex>.jpg"); 200 characters keep every name far below the
+# file systems' 255-byte limit, so a longer key is simply not one of ours (404, not OSError).
+_KEY = re.compile(r"^(?=.{1,200}\Z)[a-z0-9_-]+(/[a-z0-9_-]+)*\.(jpg|png)\Z")
 
 
 class UploadError(ValueError):

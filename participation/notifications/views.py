@@ -10,7 +10,7 @@ from participation.accounts.models import User
 from participation.core import targets
 from participation.core.forms import ActionForm
 from participation.core.loading import owned_or_404
-from participation.core.pagination import paginate
+from participation.core.pagination import page_number, paginate
 from participation.extensions import csrf, db, htmx
 from participation.notifications import mail, queries, services, tokens
 from participation.notifications.models import Notification
@@ -95,7 +95,7 @@ def mark_read(note_id: int):
     services.mark_read(current_user, note.id)
     db.session.commit()
     flash(_("The notification is marked as read."), "success")
-    return redirect(url_for("notifications.index", page=request.args.get("page", 1, type=int)))
+    return redirect(url_for("notifications.index", page=page_number()))
 
 
 @bp.route("/abmelden/<token>", methods=["GET", "POST"])
