@@ -17,6 +17,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "pages.accessibility": Access.PUBLIC,
     "pages.easy_language": Access.PUBLIC,
     "pages.set_language": Access.PUBLIC,
+    "pages.staff_overview": Access.STAFF,
     "pages.feedback_list": Access.STAFF,
     # accounts
     "accounts.signup": Access.GUEST,

@@ -53,6 +53,21 @@ class Settings:
     basemap_kind: str = "xyz"
     basemap_wms_layers: str = ""
     basemap_attribution: str = ""
+    # The legal pages, filled in by the operator (README, settings table). Lines of an address
+    # are separated by "|". Unset in development: the pages show marked demo values; unset
+    # elsewhere: visitors read that the details are missing and admins how to enter them.
+    imprint_operator: str = ""  # name and postal address of the body that runs the platform
+    imprint_representative: str = ""  # who represents it, e.g. the mayor
+    imprint_email: str = ""
+    imprint_phone: str = ""
+    imprint_responsible: str = ""  # responsible for the content (§ 18 (2) MStV): name | address
+    accessibility_statement_date: str = ""  # YYYY-MM-DD: when the statement was made or last reviewed
+    # the enforcement body residents may turn to (BITV 2.0); in Saxony the Durchsetzungsstelle
+    accessibility_enforcement_name: str = ""
+    accessibility_enforcement_address: str = ""
+    accessibility_enforcement_email: str = ""
+    accessibility_enforcement_phone: str = ""
+    accessibility_enforcement_url: str = ""
     # the language the city writes consultations and projects in (CONTENT_LANGUAGE): such text
     # is marked with it on pages in other languages
     content_language: str = "de"

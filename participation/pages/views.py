@@ -2,18 +2,22 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.core import fragments
+from participation.core import features, fragments
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import show_form
 from participation.core.locale import LOCALE_COOKIE, LOCALE_SESSION_KEY, LOCALES
 from participation.core.navigation import safe_next
 from participation.core.pagination import paginate
+from participation.core.settings_access import current_settings
 from participation.extensions import db, limiter
-from participation.pages import services
+from participation.pages import legal, services
 from participation.pages.forms import FeedbackForm
 from participation.pages.models import AccessibilityFeedback
 
 bp = Blueprint("pages", __name__, template_folder="templates")
+bp.add_app_template_global(features.available, "feature_available")
+bp.add_app_template_global(features.registered, "installed_features")
+bp.record_once(lambda state: legal.check(state.app.extensions["settings"]))  # a typo stops the start
 
 
 @bp.get("/")
@@ -24,7 +28,7 @@ def home():
 
 @bp.get("/impressum")
 def imprint():
-    return render_template("pages/imprint.html")
+    return render_template("pages/imprint.html", imprint=legal.imprint(current_settings()))
 
 
 @bp.get("/datenschutz")
@@ -54,7 +58,13 @@ def accessibility():
         db.session.commit()
         flash(_("Thank you. Your feedback has reached the city's accessibility team."), "success")
         return redirect(url_for("pages.accessibility"))
-    return show_form("pages/accessibility.html", form)
+    return show_form("pages/accessibility.html", form, details=legal.accessibility(current_settings()))
+
+
+@bp.get("/staff/")
+def staff_overview():
+    """One place for everything staff manage: each installed feature, feedback, and accounts."""
+    return render_template("pages/staff_overview.html", sections=features.managed_by(current_user))
 
 
 @bp.get("/staff/feedback")

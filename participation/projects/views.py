@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from participation.core import features
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.urls import external_url
@@ -15,6 +17,16 @@ from participation.projects import commentable, maps, queries  # noqa: F401 - co
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
 
 bp = Blueprint("projects", __name__, template_folder="templates")
+features.register_with(bp, features.Feature(
+    "projects",
+    title=_l("City projects"),
+    index_endpoint="projects.index",
+    promise=_l("Follow and discuss city projects."),
+    manage_endpoint="projects.manage",
+    manage_label=_l("All projects"),
+    create_endpoint="projects.create",
+    create_label=_l("New project"),
+))
 
 
 @bp.app_template_global()
