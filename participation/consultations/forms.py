@@ -81,13 +81,21 @@ class ConsultationForm(FlaskForm):
     )
     area_positions = TextAreaField(
         _l("Or: corners of the participation area"),
-        description=_l(
-            "One corner per line: latitude, longitude (on a plan: x, y). You can also click "
-            "the corners on the map. Leave empty to keep the current area."
-        ),
+        description=_l("One corner per line: latitude, longitude (on a plan: x, y)."),
         render_kw={"rows": 5, "data-positions": "polygon"},
     )
     clear_area = BooleanField(_l("Remove the participation area"))
+
+    def describe_area(self, *, has_map: bool, has_area: bool) -> None:
+        """The hint under the corners: it mentions the map and keeping the area only where
+        the page has a map to click on and the consultation an area to keep (the template
+        calls this before it renders the field)."""
+        parts = [_("One corner per line: latitude, longitude (on a plan: x, y).")]
+        if has_map:
+            parts.append(_("You can also click the corners on the map."))
+        if has_area:
+            parts.append(_("Leave empty to keep the current area."))
+        self.area_positions.description = " ".join(parts)
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

@@ -16,12 +16,12 @@ class FeedbackForm(FlaskForm):
         description=_l("Describe the barrier: which page, what you wanted to do, what happened."),
     )
     page_url = StringField(
-        _l("Address of the page (optional)"),
+        _l("Address of the page"),
         validators=[Optional(), max_length(500)],
         render_kw={"inputmode": "url"},
     )
     reply_email = EmailField(
-        _l("Your email address for our answer (optional)"),
+        _l("Your email address for our answer"),
         validators=[
             Optional(),
             Email(message=_l("Please enter a valid email address, like name@example.org.")),

@@ -35,8 +35,8 @@ def _post_idea(client, slug):
 
 
 @pytest.mark.parametrize("starts_in,ends_in,takes_ideas,shown", [
-    (-3, 3, True, "Ideas from "),
-    (None, 0, True, "Ideas until "),          # the last day counts in full
+    (-3, 3, True, "Period: "),
+    (None, 0, True, "Period: until "),          # the last day counts in full
     (2, 10, False, "Ideas can be added from "),
     (-10, -1, False, "The period for ideas ended on "),
 ])
