@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from participation.core import access
+from participation.core import access, rate_limits
 from participation.extensions import db, limiter
 
 ERROR_TEXTS = {
@@ -125,8 +125,13 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_requests(error):
         seconds = _retry_after_seconds()
-        body, code = _error_page(429, retry_minutes=math.ceil(seconds / 60) if seconds else None)
+        minutes = math.ceil(seconds / 60) if seconds else None
         headers = {"Retry-After": str(seconds)} if seconds else {}
+        form_page = None if _answers_json() else rate_limits.form_again(minutes)  # what was typed stays
+        if form_page is not None:
+            form_page.headers.update(headers)
+            return form_page
+        body, code = _error_page(429, retry_minutes=minutes)
         return body, code, headers
 
     @app.errorhandler(500)
