@@ -42,6 +42,8 @@ PAGES = [
     PageCase("admin-users", "/admin/users", role="admin"),
     PageCase("admin-role-changes", "/admin/role-changes", role="admin"),
     PageCase("staff-feedback", "/staff/feedback", role="staff", with_feedback=True),
+    PageCase("staff-overview", "/staff/", role="staff"),
+    PageCase("admin-overview", "/staff/", role="admin"),
 ]
 
 
