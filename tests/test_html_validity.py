@@ -153,6 +153,7 @@ PAGES = {
     "comments.permalink": ("anonymous", lambda d: [url_for("comments.permalink", comment_id=d.comment.id)]),
     "comments.reply": ("resident", lambda d: [url_for("comments.reply", comment_id=d.comment.id)]),
     "comments.edit": ("resident", lambda d: [url_for("comments.edit", comment_id=d.comment.id)]),
+    "comments.delete": ("resident", lambda d: [url_for("comments.delete", comment_id=d.comment.id)]),
     "notifications.index": ("resident", lambda d: [url_for("notifications.index")]),
     "notifications.unsubscribe": ("anonymous", lambda d: [_unsubscribe_url(d.users["resident"])]),
 }
@@ -481,11 +482,11 @@ def _data_export(renderer: Renderer) -> None:
 def _error_pages(renderer: Renderer, language: str) -> None:
     with renderer.app.test_request_context():
         staff_page = url_for("consultations.manage")
-        delete = url_for("comments.delete", comment_id=renderer.demo.comment.id)
+        vote = url_for("comments.vote", comment_id=renderer.demo.comment.id)  # POST only
         logout = url_for("accounts.logout")
     renderer.page("anonymous", "GET", "/gibt-es-nicht", language, expect=(404,))
     renderer.page("resident", "GET", staff_page, language, expect=(403,))
-    renderer.page("resident", "GET", delete, language, expect=(405,))
+    renderer.page("resident", "GET", vote, language, expect=(405,))
     renderer.page("resident", "POST", logout, language, data={"csrf_token": "forged"}, expect=(400,))
     renderer.page("anonymous", "GET", "/confirm/not-a-token", language, expect=(400,))
     renderer.page("anonymous", "POST", renderer.urls("accounts.login")[0], language,
