@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 
 from participation.consultations.models import (
     TRANSITIONS,
@@ -250,18 +251,24 @@ def save_idea(
     return idea
 
 
-def toggle_support(idea: Idea, user) -> bool:
-    """Support the idea, or take the support back; returns whether the user now supports it."""
-    existing = db.session.scalar(
-        select(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-    )
-    if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
-        return False
-    db.session.add(Support(idea_id=idea.id, user_id=user.id))
-    db.session.flush()
-    return True
+def add_support(idea: Idea, user) -> None:
+    """The user supports the idea, whether or not they did before.
+
+    A double click sends two requests at once: both insert, and the unique constraint
+    turns the second into nothing (ON CONFLICT DO NOTHING waits for the first and skips),
+    never into an error, on SQLite and PostgreSQL alike."""
+    insert = _insert_for(db.session.get_bind().dialect.name)
+    statement = insert(Support).values(idea_id=idea.id, user_id=user.id, created_at=utcnow())
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["idea_id", "user_id"]))
+
+
+def withdraw_support(idea: Idea, user) -> None:
+    """The user no longer supports the idea, whether or not they did before."""
+    db.session.execute(delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id))
+
+
+def _insert_for(dialect: str):
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
 
 
 def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None:

@@ -226,22 +226,40 @@ def _save_idea_from(form: IdeaForm, consultation: Consultation, idea: Idea | Non
     return None
 
 
+# Supporting and withdrawing are two actions, each idempotent: a double click, a second tab
+# or a repeated request leaves the state the person asked for (a toggle would flip it back).
 @bp.post("/beteiligung/<slug>/ideen/<int:idea_id>/unterstuetzen")
 @limiter.limit("60 per minute")
-def toggle_support(slug: str, idea_id: int):
-    consultation = load_consultation(slug)
-    idea = load_idea(consultation, idea_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
+def support(slug: str, idea_id: int):
+    idea = _idea_to_support(slug, idea_id)
+    services.add_support(idea, current_user)
+    db.session.commit()
+    return _supports_answer(idea, _("You support this idea."))
+
+
+@bp.post("/beteiligung/<slug>/ideen/<int:idea_id>/unterstuetzen/zuruecknehmen")
+@limiter.limit("60 per minute")
+def withdraw_support(slug: str, idea_id: int):
+    idea = _idea_to_support(slug, idea_id)
+    services.withdraw_support(idea, current_user)
+    db.session.commit()
+    return _supports_answer(idea, _("You no longer support this idea."))
+
+
+def _idea_to_support(slug: str, idea_id: int) -> Idea:
+    idea = load_idea(load_consultation(slug), idea_id)
+    if not ActionForm().validate_on_submit():
         abort(400)
     if not idea.can_support(current_user):
         abort(403)
-    now_supported = services.toggle_support(idea, current_user)
-    db.session.commit()
-    message = _("You support this idea.") if now_supported else _("You no longer support this idea.")
+    return idea
+
+
+def _supports_answer(idea: Idea, message: str):
+    """Without JavaScript, back to the idea with the message; with htmx, the partial alone."""
     if not request.headers.get("HX-Request"):
         flash(message, "success")
-        response = redirect(url_for("consultations.idea", slug=slug, idea_id=idea.id))
+        response = redirect(url_for("consultations.idea", slug=idea.consultation.slug, idea_id=idea.id))
         response.vary.add("HX-Request")
         return response
     return render_page_or_fragment(

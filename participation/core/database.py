@@ -1,5 +1,6 @@
 """Engine tweaks that make SQLite behave like the PostgreSQL we run in production."""
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -21,4 +22,13 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A request that writes takes SQLite's write lock at its first statement: a deferred
+        # transaction that has read cannot wait for the lock later and fails at once with
+        # "database is locked" when another request wrote in between (two clicks on
+        # "support" at the same moment). Writers now queue for up to busy_timeout instead;
+        # reads stay concurrent under WAL.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+
+
+def _request_writes() -> bool:
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
