@@ -33,7 +33,8 @@ def test_the_list_does_not_stutter_ideas_ideas(client, app, make_consultation, m
     _set(app, consultation, starts_in=-3, ends_in=30)
     for _ in range(2):
         make_idea(consultation)
-    card = re.search(r'<article class="card".*?</article>', client.get("/beteiligung").get_data(as_text=True), re.S)
+    listing = client.get("/beteiligung").get_data(as_text=True)
+    card = re.search(r'<article class="card".*?</article>', listing, re.S)
     text = _text(card.group(0))
     assert "Period: " in text and "2 ideas" in text
     assert not re.search(r"ideas?\W+Ideas", text, re.IGNORECASE), text
@@ -57,10 +58,8 @@ def test_an_ended_consultation_whose_last_day_has_passed_names_it(client, app, m
 
 
 def _follow_button(html: str, consultation) -> re.Match:
-    return re.search(
-        rf'<button [^>]*id="follow-button-consultation-{consultation.id}" aria-pressed="(true|false)">(.*?)</button>',
-        html, re.S,
-    )
+    button_id = f"follow-button-consultation-{consultation.id}"
+    return re.search(rf'<button [^>]*id="{button_id}" aria-pressed="(true|false)">(.*?)</button>', html, re.S)
 
 
 def test_the_follow_button_keeps_its_name_and_says_its_state_once(client, make_consultation, user_factory):

@@ -15,7 +15,8 @@ def english(client):
 
 def _label_and_marker(html: str, field_id: str) -> str:
     """The label of a field and what follows it up to the next tag that is not a span."""
-    match = re.search(rf'<label for="{field_id}">.*?</label>(\s*<span class="optional">[^<]*</span>)?', html, re.S)
+    marker = r'(\s*<span class="optional">[^<]*</span>)?'
+    match = re.search(rf'<label for="{field_id}">.*?</label>{marker}', html, re.S)
     assert match, field_id
     return re.sub(r"<[^>]+>", "", match.group(0)).strip()
 
