@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, jsonify, request
 from flask_login import current_user
 
 from participation.consultations import queries
 from participation.consultations.models import Consultation
-from participation.consultations.openapi import openapi_document
+from participation.consultations.openapi import SLUG_PATTERN, openapi_document
+from participation.core import errors
 from participation.core.urls import external_url
 from participation.extensions import db
 
 bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
+# Every error under /api/v1 is problem+json, unknown paths and wrong methods included.
+bp.record_once(lambda state: errors.answer_json_under(state.app, state.url_prefix))
 
 
 def _summary(consultation: Consultation, idea_count: int) -> dict:
@@ -51,13 +56,15 @@ def consultation(slug: str):
 
 @bp.get("/consultations/<slug>/ideas.geojson")
 def ideas(slug: str):
-    """Ideas as a GeoJSON FeatureCollection; `bbox=west,south,east,north`, `category`, `status`
-    filter; beyond MAX_FEATURES the answer is grid clusters (`properties.clustered`)."""
+    """Ideas as a GeoJSON FeatureCollection, filtered by `bbox` (degrees) or `plan_bbox`
+    (pixels), `category` and `status` as the OpenAPI document states; beyond MAX_FEATURES the
+    answer is grid clusters (`properties.clustered`)."""
     item = _load(slug)
-    if request.args.get("bbox") and queries.IdeaFilters.from_args(request.args).bbox is None:
-        return jsonify(error="bbox must be west,south,east,north"), 400
-    body = queries.map_features(item, queries.IdeaFilters.from_args(request.args))
-    return Response(body, mimetype="application/geo+json")
+    try:
+        filters = queries.IdeaFilters.from_api_args(request.args, item)
+    except queries.InvalidFilter as invalid:
+        abort(400, description=f"The query parameter {invalid.name} is not of the documented form.")
+    return Response(queries.map_features(item, filters), mimetype="application/geo+json")
 
 
 @bp.get("/openapi.json")
@@ -66,6 +73,8 @@ def openapi():
 
 
 def _load(slug: str) -> Consultation:
+    if not re.fullmatch(SLUG_PATTERN, slug):
+        abort(404)
     item = db.first_or_404(db.select(Consultation).where(Consultation.slug == slug))
     if not item.can_view(current_user):
         abort(404)

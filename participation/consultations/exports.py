@@ -79,15 +79,12 @@ def csv_response(consultation: Consultation) -> Response:
 
 
 def geojson_response(consultation: Consultation) -> Response:
-    features = [
-        {
-            "type": "Feature",
-            "id": idea.id,
-            "geometry": idea.geometry,
-            "properties": _record(idea, supports),
-        }
-        for idea, supports in _rows(consultation)
-    ]
+    """RFC 7946 GeoJSON: on a plan-only consultation `geometry` is null and the position in
+    pixels of the plan is `properties.plan_geometry` (GIS tools read geometry as WGS 84)."""
+    features = []
+    for idea, supports in _rows(consultation):
+        geometry, properties = queries.placed(consultation, idea.geometry, _record(idea, supports))
+        features.append({"type": "Feature", "id": idea.id, "geometry": geometry, "properties": properties})
     body = {
         "type": "FeatureCollection",
         "features": features,

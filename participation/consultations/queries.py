@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -20,25 +21,75 @@ from participation.consultations.models import (
     Support,
 )
 from participation.core import geo
+from participation.core.inputs import parse_int
 from participation.extensions import db
 
 # The whole-area view never sends more than this many features; beyond it ideas are
 # grouped into grid clusters on the server.
 MAX_FEATURES = 2000
 CLUSTER_GRID = 40  # 40 x 40 cells = 1,600 clusters at most
+_STATUSES = frozenset(status.value for status in IdeaStatus)
+
+
+# The API's box filters, as regular expressions the OpenAPI document states as they are:
+# `bbox` in WGS 84 degrees (longitude within ±180, latitude within ±90), `plan_bbox` in pixels
+# of a plan (any position within ±10 million). No exponents, no "+", no spaces; ASCII digits.
+_NUMBER = r"(?:\.[0-9]+)?"
+_LONGITUDE = rf"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9]){_NUMBER})"
+_LATITUDE = rf"-?(?:90(?:\.0+)?|[1-8]?[0-9]{_NUMBER})"
+_PIXEL = rf"-?[0-9]{{1,7}}{_NUMBER}"
+BBOX_PATTERN = f"{_LONGITUDE},{_LATITUDE},{_LONGITUDE},{_LATITUDE}"
+PLAN_BBOX_PATTERN = ",".join([_PIXEL] * 4)
+
+
+class InvalidFilter(ValueError):
+    """A filter value the API refuses with 400 (the HTML pages leave such a value out)."""
+
+    def __init__(self, name: str):
+        super().__init__(f"malformed value for {name}")
+        self.name = name
 
 
 @dataclass
 class IdeaFilters:
-    bbox: geo.BBox | None = None
+    bbox: geo.BBox | None = None  # in the consultation's own coordinates (degrees or pixels)
     category_ids: list[int] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    matches_nothing: bool = False  # an inverted box, or a box in the other coordinate system
 
     @classmethod
     def from_args(cls, args) -> IdeaFilters:
-        category_ids = [int(v) for v in args.getlist("category") if v.isdigit()]
-        statuses = [v for v in args.getlist("status") if v in {s.value for s in IdeaStatus}]
-        return cls(geo.parse_bbox(args.get("bbox")), category_ids, statuses)
+        """The list page's filters: malformed values are left out."""
+        category_ids = [n for n in (parse_int(v) for v in args.getlist("category")) if n is not None]
+        statuses = [v for v in args.getlist("status") if v in _STATUSES]
+        return cls(None, category_ids, statuses)
+
+    @classmethod
+    def from_api_args(cls, args, consultation: Consultation) -> IdeaFilters:
+        """The API's filters, strictly as documented: a malformed value raises InvalidFilter.
+
+        `bbox` (degrees) filters geographic consultations and `plan_bbox` (pixels) plan-only
+        ones; a box in the other system matches nothing there, as does a box whose west lies
+        east of its east or whose south lies north of its north."""
+        category_ids = [parse_int(v) for v in args.getlist("category")]
+        if None in category_ids:
+            raise InvalidFilter("category")
+        statuses = args.getlist("status")
+        if any(v not in _STATUSES for v in statuses):
+            raise InvalidFilter("status")
+        filters = cls(None, category_ids, statuses)
+        for name, pattern, plan in (("bbox", BBOX_PATTERN, False), ("plan_bbox", PLAN_BBOX_PATTERN, True)):
+            text = args.get(name)
+            if text is None:
+                continue
+            if not re.fullmatch(pattern, text):
+                raise InvalidFilter(name)
+            box = geo.parse_bbox(text)  # None when inverted
+            if box is None or plan != consultation.is_plan:
+                filters.matches_nothing = True
+            else:
+                filters.bbox = box
+        return filters
 
     def as_args(self) -> dict:
         args: dict = {}
@@ -149,7 +200,14 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
     This answers every pan and zoom of the map, so it reads plain text columns (no ORM
     objects, no JSON decoding of stored geometries) and writes the features as text, with
     category names and the idea URL encoded once per request, not once per idea. (Features
-    written by PostgreSQL's json_build_object came out larger and slower.)"""
+    written by PostgreSQL's json_build_object came out larger and slower.)
+
+    RFC 7946 reads every `geometry` as WGS 84, so on a plan-only consultation a feature's
+    `geometry` is null and its position in pixels of the plan is `properties.plan_geometry`."""
+    if filters.matches_nothing:
+        empty = _collection(consultation, [], 0, clustered=False)
+        empty["properties"].update(legend(consultation))
+        return _dumps(empty)
     parts = bbox_parts(consultation, filters)
     supports = select(func.count()).where(Support.idea_id == Idea.id).correlate(Idea).scalar_subquery()
     columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, _iso_utc(Idea.created_at),
@@ -165,12 +223,19 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
     url = _dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
     # status comes from a fixed list of plain words; the rest is encoded. Colours and status
     # labels are the same for many ideas and travel once, in the collection's properties.
+    plan = consultation.is_plan
+
+    def where(stored: str) -> tuple[str, str]:
+        """The `geometry` and the extra property of a feature, as placed() puts them."""
+        return ("null", f',"plan_geometry":{stored}') if plan else (stored, "")
+
     features = ",".join(
         f'{{"type":"Feature","id":{idea_id},"geometry":{geometry},"properties":{{"id":{idea_id},'
-        f'"title":{_dumps(title)},"category":{names.get(category_id, "null")},'
+        f'"cluster":false,"title":{_dumps(title)},"category":{names.get(category_id, "null")},'
         f'"category_id":{"null" if category_id is None else category_id},"status":"{status}",'
-        f'"supports":{support_count},"created":"{created}","url":{url}{idea_id}"}}}}'
-        for idea_id, title, category_id, status, created, geometry, support_count in rows
+        f'"supports":{support_count},"created":"{created}","url":{url}{idea_id}"{extra}}}}}'
+        for idea_id, title, category_id, status, created, stored, support_count in rows
+        for geometry, extra in (where(stored),)
     )
     properties = _dumps({
         "total": len(rows),
@@ -190,6 +255,14 @@ def legend(consultation: Consultation) -> dict:
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def placed(consultation: Consultation, geometry: dict, properties: dict) -> tuple[dict | None, dict]:
+    """A feature's `geometry` and `properties` by RFC 7946: positions on a plan are pixels, not
+    WGS 84, so they move to `properties.plan_geometry` and the geometry is null."""
+    if consultation.is_plan:
+        return None, {**properties, "plan_geometry": geometry}
+    return geometry, properties
 
 
 class _iso_utc(FunctionElement):
@@ -250,14 +323,12 @@ def _clustered(consultation: Consultation, parts: list, box: geo.BBox | None) ->
         cell[0] += n
         cell[1] += sum_x
         cell[2] += sum_y
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [sx / n, sy / n]},
-            "properties": {"cluster": True, "count": n},
-        }
-        for n, sx, sy in cells.values()
-    ]
+    features = []
+    for n, sx, sy in cells.values():
+        geometry, properties = placed(
+            consultation, {"type": "Point", "coordinates": [sx / n, sy / n]}, {"cluster": True, "count": n}
+        )
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     total = sum(n for n, _sx, _sy in cells.values())
     return _collection(consultation, features, total, clustered=True)
 

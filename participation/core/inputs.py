@@ -3,9 +3,10 @@
 - NUL bytes: no text the platform stores or looks up may hold one (PostgreSQL refuses them
   in text, and no person types one), so a request with a NUL byte in its path, query string
   or form is answered 400 before routing goes further.
-- Integers in URLs: every `<int:...>` in a route is a row id or a page number. The factory
-  bounds Flask's `int` converter to 1 .. 2^63-1 (a BIGINT), so a longer number names no
-  row and answers 404 instead of overflowing the database driver.
+- Integers in URLs: every `<int:...>` in a route is a row id. The factory bounds Flask's
+  `int` converter to 1 .. 2^31-1, the range of the INTEGER id columns (PostgreSQL casts a
+  parameter compared with them to INTEGER and fails beyond it; SQLite fails beyond 2^63),
+  so a larger number names no row and answers 404.
 - Integers in query strings go through `int_arg`/`parse_int`, which accept ASCII digits only
   (`"²".isdigit()` is true, `int("²")` fails) and the same bounds.
 """
@@ -17,12 +18,12 @@ import re
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # the largest BIGINT; SQLite's INTEGER has the same range
-_DIGITS = re.compile(r"[0-9]{1,19}")  # 2^63-1 has 19 digits
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds on PostgreSQL
+_DIGITS = re.compile(r"[0-9]{1,19}")  # no integer the database takes has more digits
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """Flask's `int` converter bounded to what an id column can hold: 1 .. 2^63-1."""
+    """Flask's `int` converter bounded to what an id column can hold: 1 .. MAX_ID."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,  # noqa: A002
                  signed: bool = False) -> None:

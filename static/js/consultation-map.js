@@ -110,6 +110,14 @@
     var focusing = false;
     var showPending = function () {};
 
+    // Plan-only consultations: the API keeps `geometry` for WGS 84 (RFC 7946) and sends the
+    // position in pixels of the plan as properties.plan_geometry; this map draws in pixels.
+    var plan = wrapper.getAttribute("data-plan") === "true";
+    function onThisMap(feature) {
+      if (feature.geometry || !feature.properties.plan_geometry) { return feature; }
+      return { type: "Feature", geometry: feature.properties.plan_geometry, properties: feature.properties };
+    }
+
     function centreOf(feature) {
       if (feature.geometry.type === "Point") {
         return L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
@@ -151,6 +159,7 @@
       groups = [];
       var seen = {};
       data.features.forEach(function (feature) {
+        feature = onThisMap(feature);
         if (feature.properties.cluster) {
           addGroup(feature);
           return;
@@ -172,7 +181,7 @@
       if (focusing) { return; }
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); });
-      var url = baseUrl + (baseUrl.indexOf("?") === -1 ? "?" : "&") + "bbox=" + bbox.join(",");
+      var url = baseUrl + (baseUrl.indexOf("?") === -1 ? "?" : "&") + (plan ? "plan_bbox=" : "bbox=") + bbox.join(",");
       var mine = ++request;
       fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })

@@ -139,6 +139,21 @@ def test_exports_contain_ideas_but_no_personal_data(client, app, user_factory, m
         assert "Erika" not in body and author.email not in body and "photo" not in body
 
 
+def test_the_geojson_export_of_a_plan_keeps_pixels_out_of_geometry(client, make_consultation, make_idea):
+    """GIS tools read `geometry` as WGS 84 (RFC 7946): pixels of a plan would land near 0°N 0°E."""
+    consultation = make_consultation(map_mode="plan", area=None, plan_size=(1000, 700))
+    make_idea(consultation, lonlat=(500, 300))
+    data = json.loads(client.get(f"/beteiligung/{consultation.slug}/export.geojson").data)
+    [feature] = data["features"]
+    assert feature["geometry"] is None
+    assert feature["properties"]["plan_geometry"] == {"type": "Point", "coordinates": [500, 300]}
+    assert data["properties"]["plan_coordinates"] is True
+    geographic = make_consultation(title="Auf der Karte")
+    make_idea(geographic)
+    [feature] = json.loads(client.get(f"/beteiligung/{geographic.slug}/export.geojson").data)["features"]
+    assert feature["geometry"]["type"] == "Point" and "plan_geometry" not in feature["properties"]
+
+
 def test_personal_data_export_and_erasure(
     client, app, user_factory, make_consultation, make_idea, upload_storage
 ):

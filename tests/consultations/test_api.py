@@ -1,5 +1,7 @@
-"""GeoJSON API: filters, the feature cap, plan coordinates and the OpenAPI description."""
+"""GeoJSON API: filters, the feature cap, plan positions, JSON errors and the OpenAPI description."""
 
+import jsonschema_rs
+import pytest
 from sqlalchemy import text
 
 from participation.consultations import queries
@@ -69,9 +71,45 @@ def test_bbox_category_and_status_filters(client, app, make_consultation, make_i
     assert ids(f"?category={category.id}") == [west.id]
     assert ids("?status=accepted&status=received") == sorted([west.id, east.id, line.id])
     assert ids("?status=accepted") == [east.id]
-    assert ids("?status=bogus") == sorted([west.id, east.id, line.id])  # unknown values are ignored
-    bad_bbox = client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson?bbox=1,2,3")
-    assert bad_bbox.status_code == 400
+    assert ids("?bbox=12.330,51.335,12.320,51.325") == []  # west east of east: an empty box
+    assert ids("?plan_bbox=0,0,100000,100000") == []  # pixels: no idea of a map lies on a plan
+
+
+@pytest.mark.parametrize("query", [
+    "bbox=1,2,3", "bbox=", "bbox=181,0,182,1", "bbox=0,-91,1,0", "bbox=nan,0,1,1", "bbox=1e1,0,20,1",
+    "bbox=%2B1,0,2,1", "bbox=1,2,3,4%00", "plan_bbox=1,2,3", "plan_bbox=0,0,100000000,1",
+    "category=%C2%B2", "category=0", "category=abc", f"category={2**64}", f"category={2**31}", "status=bogus",
+])
+def test_filters_not_of_the_documented_form_get_a_json_400(client, make_consultation, query):
+    consultation = make_consultation()
+    response = client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 400
+
+
+def test_api_errors_are_problem_documents(client, make_consultation):
+    consultation = make_consultation(state="draft")
+    for path in ("/api/v1/gibt-es-nicht", f"/api/v1/consultations/{consultation.slug}",
+                 "/api/v1/consultations/gibt-es-nicht/ideas.geojson", f"/api/v1/consultations/{2**70}",
+                 "/api/v1/consultations/UPPER%20case"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/problem+json"
+        problem = response.get_json()
+        assert {k: problem[k] for k in ("type", "title", "status")} == {
+            "type": "about:blank", "title": "Not Found", "status": 404}
+        assert problem["detail"]
+    not_allowed = client.post("/api/v1/consultations")
+    assert not_allowed.status_code == 405
+    assert set(not_allowed.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert not_allowed.get_json()["title"] == "Method Not Allowed"
+
+
+def test_a_405_page_names_the_allowed_methods(client):
+    response = client.post("/impressum")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert response.mimetype == "text/html"
 
 
 def test_the_whole_area_view_is_clustered_beyond_the_cap(
@@ -110,12 +148,51 @@ def test_the_real_cap_is_two_thousand():
     assert queries.CLUSTER_GRID**2 <= queries.MAX_FEATURES
 
 
-def test_plan_coordinates_are_flagged(client, make_consultation, make_idea):
+def test_plan_positions_are_not_passed_off_as_wgs84(client, make_consultation, make_idea):
+    """RFC 7946 geometries are longitude/latitude: pixels of a plan go to plan_geometry."""
     consultation = make_consultation(map_mode="plan", area=None, plan_size=(1000, 700))
-    make_idea(consultation, lonlat=(500, 300))
-    data = features(client, consultation, "?bbox=400,200,600,400")
+    idea = make_idea(consultation, lonlat=(500, 300))
+    make_idea(consultation, lonlat=(900, 600))
+    data = features(client, consultation, "?plan_bbox=400,200,600,400")
     assert data["properties"]["plan_coordinates"] is True
-    assert data["features"][0]["geometry"]["coordinates"] == [500, 300]
+    [feature] = data["features"]
+    assert feature["id"] == idea.id and feature["geometry"] is None
+    assert feature["properties"]["plan_geometry"] == {"type": "Point", "coordinates": [500, 300]}
+    assert features(client, consultation, "?bbox=0,0,10,10")["features"] == []  # degrees: none on a plan
+    assert len(features(client, consultation)["features"]) == 2
+
+
+def test_plan_clusters_carry_their_position_in_properties(
+    client, make_consultation, make_idea, monkeypatch
+):
+    consultation = make_consultation(map_mode="plan", area=None, plan_size=(1000, 700))
+    for x in (100, 110, 800):
+        make_idea(consultation, lonlat=(x, 300))
+    monkeypatch.setattr(queries, "MAX_FEATURES", 2)
+    data = features(client, consultation)
+    assert data["properties"]["clustered"] is True
+    assert all(f["geometry"] is None for f in data["features"])
+    assert all(f["properties"]["plan_geometry"]["type"] == "Point" for f in data["features"])
+
+
+def test_ideas_and_clusters_each_match_exactly_one_schema(
+    client, app, make_consultation, make_idea, monkeypatch
+):
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    def branches(feature) -> list[str]:
+        return [name for name in ("Idea", "Cluster") if jsonschema_rs.validator_for(
+            {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+        ).is_valid(feature)]
+
+    consultation = make_consultation()
+    for lon in (12.321, 12.322, 12.338):
+        make_idea(consultation, lonlat=(lon, 51.33))
+    [idea] = features(client, consultation, "?bbox=12.337,51.32,12.339,51.34")["features"]
+    assert branches(idea) == ["Idea"]
+    monkeypatch.setattr(queries, "MAX_FEATURES", 2)
+    clusters = features(client, consultation)["features"]
+    assert clusters and all(branches(cluster) == ["Cluster"] for cluster in clusters)
 
 
 def test_openapi_describes_the_api(client):
@@ -125,8 +202,11 @@ def test_openapi_describes_the_api(client):
         document["paths"]
     )
     ideas_path = document["paths"]["/consultations/{slug}/ideas.geojson"]["get"]
-    params = {p["name"] for p in ideas_path["parameters"]}
-    assert {"bbox", "category", "status"} <= params
+    params = {p["name"]: p for p in ideas_path["parameters"]}
+    assert {"bbox", "plan_bbox", "category", "status"} <= set(params)
+    assert params["bbox"]["schema"]["pattern"] == f"^{queries.BBOX_PATTERN}$"  # the pattern the API checks
+    assert params["category"]["schema"]["items"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    assert set(ideas_path["responses"]) == {"200", "400", "404"}
     [status] = [
         p
         for p in document["paths"]["/consultations/{slug}/ideas.geojson"]["get"]["parameters"]
@@ -141,7 +221,7 @@ def test_openapi_describes_the_api(client):
         "implemented",
     ]
     state = document["components"]["schemas"]["Consultation"]["properties"]["state"]
-    assert state["enum"] == ["open", "closed", "evaluated"]
+    assert state["enum"] == ["draft", "open", "closed", "evaluated"]  # staff see drafts too
 
 
 def test_small_and_large_ideas_reaching_into_the_bbox_are_found(client, make_consultation, make_idea):
