@@ -37,7 +37,7 @@ def test_user_setting_beats_the_cookie(client, user_factory):
     assert html_tag(client.get("/")) == '<html lang="ar" dir="rtl">'
 
 
-def test_switching_language_while_signed_in_updates_the_setting(client, user_factory):
+def test_switching_language_while_signed_in_changes_this_browsers_pages(client, user_factory):
     login(client, user_factory(locale="ar"))
     client.get("/language/en?next=/")
     assert html_tag(client.get("/")) == '<html lang="en" dir="ltr">'
