@@ -7,7 +7,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     HiddenField,
     RadioField,
     SelectField,
@@ -27,7 +26,7 @@ from participation.consultations.models import (
     MAP_MODE_LABELS,
     WMS_FORMATS,
 )
-from participation.core.forms import choices, max_length, required
+from participation.core.forms import FiniteFloatField, choices, max_length, required
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -135,22 +134,22 @@ class LayerForm(FlaskForm):
         render_kw={"rows": 3},
     )
     # step="any": a browser would otherwise allow whole numbers only and flag 51.3295 as invalid
-    south = FloatField(
+    south = FiniteFloatField(
         _l("South-west corner: latitude"),
         validators=[Optional(), NumberRange(-90, 90)],
         render_kw={"step": "any"},
     )
-    west = FloatField(
+    west = FiniteFloatField(
         _l("South-west corner: longitude"),
         validators=[Optional(), NumberRange(-180, 180)],
         render_kw={"step": "any"},
     )
-    north = FloatField(
+    north = FiniteFloatField(
         _l("North-east corner: latitude"),
         validators=[Optional(), NumberRange(-90, 90)],
         render_kw={"step": "any"},
     )
-    east = FloatField(
+    east = FiniteFloatField(
         _l("North-east corner: longitude"),
         validators=[Optional(), NumberRange(-180, 180)],
         render_kw={"step": "any"},
@@ -169,7 +168,7 @@ class LayerForm(FlaskForm):
         _l("WMS image format"), choices=choices((f, f) for f in WMS_FORMATS), default=WMS_FORMATS[0]
     )
     attribution = StringField(_l("Attribution"), validators=[Optional(), max_length(300)])
-    opacity = FloatField(
+    opacity = FiniteFloatField(
         _l("Opacity (0 to 1)"), default=1.0, validators=[NumberRange(0, 1)], render_kw={"step": "any"}
     )
     is_base = BooleanField(_l("Background layer (only one background is shown at a time)"))

@@ -18,6 +18,7 @@ INPUT_TYPES = {
     "IntegerField": "number",
     "DecimalField": "number",
     "FloatField": "number",
+    "FiniteFloatField": "number",
     "DateField": "date",
     "HiddenField": "hidden",
     "BooleanField": "checkbox",

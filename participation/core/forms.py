@@ -1,9 +1,11 @@
 """Shared form pieces: translated validator messages and common fields."""
 
+import math
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice
+from wtforms import EmailField, FloatField, SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 REQUIRED = _l("Please fill in this field.")
@@ -49,3 +51,14 @@ def choices(pairs, option_attributes=None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices; `option_attributes` maps a value to HTML attributes."""
     option_attributes = option_attributes or {}
     return [SelectChoice(str(value), label, render_kw=option_attributes.get(value)) for value, label in pairs]
+
+
+class FiniteFloatField(FloatField):
+    """A number field that refuses "nan" and "inf": Python's float() takes them, and
+    NumberRange lets NaN through because every comparison with it is false."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not math.isfinite(self.data):
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid float value."))

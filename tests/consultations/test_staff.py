@@ -594,3 +594,14 @@ def test_staff_form_fields_are_valid_html(client, login_as, make_consultation):
         field = re.search(rf'<input [^>]*name="{name}"[^>]*>', layer).group(0)
         assert 'step="any"' in field, field  # 51.3295 is a valid latitude
     assert 'name="description"' in layer
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_a_layer_opacity_that_is_not_a_number_is_refused(client, app, login_as, make_consultation, value):
+    consultation = make_consultation()
+    login_as("staff")
+    response = _post_layer(client, consultation, kind="xyz", url="/tiles/{z}/{x}/{y}.png", opacity=value)
+    assert response.status_code == 422
+    assert f'value="{value}"' in response.get_data(as_text=True)  # kept, to be corrected
+    with app.app_context():
+        assert not db.session.scalars(select(MapLayer).filter_by(consultation_id=consultation.id)).all()
