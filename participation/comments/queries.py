@@ -252,3 +252,51 @@ def node_for(comment: Comment, viewer) -> CommentNode:
         down=down,
         my_vote=mine,
     )
+
+
+def on_first_page(comment: Comment) -> bool:
+    """Whether the first page of its object's thread list (newest first, as the object's own
+    page shows it) includes this comment: its thread is among the first PAGE_SIZE and, for a
+    reply, it is among the REPLIES_SHOWN replies shown there."""
+    if comment.visibility == Visibility.PENDING.value:
+        return False  # only its author sees it, on its permalink
+    root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
+    if root is None:
+        return False
+    later = or_(
+        Comment.created_at > root.created_at,
+        and_(Comment.created_at == root.created_at, Comment.id > root.id),
+    )
+    newer_threads = db.session.scalar(
+        select(func.count()).select_from(
+            _top_level(root.target_type, root.target_id, Sort.NEWEST).where(later).order_by(None).subquery()
+        )
+    )
+    if newer_threads >= PAGE_SIZE:
+        return False
+    if comment.root_id is None:
+        return True
+    earlier_replies = db.session.scalar(
+        select(func.count()).where(
+            Comment.root_id == root.id,
+            or_(
+                Comment.created_at < comment.created_at,
+                and_(Comment.created_at == comment.created_at, Comment.id < comment.id),
+            ),
+        )
+    )
+    return earlier_replies < REPLIES_SHOWN
+
+
+def still_shown(comment: Comment, viewer=None) -> bool:
+    """Whether the comment still appears in its thread, as itself or as the placeholder above
+    visible answers (a deleted comment without answers leaves the thread)."""
+    root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
+    tree = single_thread(root, viewer)
+    stack = [tree] if tree.has_visible_content() else []
+    while stack:
+        node = stack.pop()
+        if node.id == comment.id:
+            return True
+        stack.extend(node.replies)
+    return False

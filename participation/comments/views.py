@@ -1,14 +1,15 @@
 """Comment threads on any registered target: read, write, answer, vote, edit, delete.
 
-Every action works as a plain form with a redirect back to the comment's permalink; with
-htmx the same routes answer with the changed fragment instead (Vary: HX-Request).
+Every action works as a plain form with a redirect to the comment where it stands in its
+object's page (or its permalink, when that page does not show it), where a note says what
+happened; with htmx the same routes answer with the changed fragment instead (Vary: HX-Request).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,6 +24,10 @@ from participation.core.pagination import page_number
 from participation.extensions import db, htmx, limiter
 
 bp = Blueprint("comments", __name__, template_folder="templates")
+
+# What the last plain-form action did, shown once at the comment it concerns: the flash at the
+# top of the layout is out of sight when the page opens at the comment's anchor.
+_NEWS_KEY = "comment_news"
 
 
 def _per_account() -> str:
@@ -63,10 +68,15 @@ def _action_form():
     return ActionForm(formdata=None) if current_user.is_authenticated else None
 
 
+def _take_news() -> dict | None:
+    return session.pop(_NEWS_KEY, None) if _NEWS_KEY in session else None
+
+
 def section_context(target: targets.Target, *, sort: Sort | None = None, page: int = 1, form=None) -> dict:
     if form is None and current_user.is_authenticated:
         form = CommentForm(formdata=None)
     return {
+        "news": None if htmx else _take_news(),
         "target": target,
         "thread": queries.thread_page(
             target.key, target.id, sort=sort or Sort.NEWEST, page=page, viewer=current_user
@@ -91,6 +101,23 @@ def _respond(fragment: str, page: str, status: int = 200, **context):
     it must show (the form with its errors) goes to it as 200, to everybody else as `status`."""
     template = fragment if htmx else page
     response = make_response(render_template(template, **context), 200 if htmx else status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _land_on(comment: Comment | None, target: targets.Target, message: str):
+    """After a plain form: the comment in its object's page when that page shows it (else its
+    permalink), with `message` there and in the layout's live region. Without a comment (it
+    was deleted and left no placeholder), the object's comment section."""
+    flash(message, "success")
+    session[_NEWS_KEY] = {"id": comment.id if comment else None, "message": message}
+    if comment is None:
+        location = f"{target.url}#comments"
+    elif queries.on_first_page(comment):
+        location = f"{target.url}#comment-{comment.id}"
+    else:
+        location = url_for("comments.permalink", comment_id=comment.id) + f"#comment-{comment.id}"
+    response = redirect(location)
     response.vary.add("HX-Request")
     return response
 
@@ -127,8 +154,7 @@ def create(target_type: str, target_id: int):
             db.session.commit()
             message = _("Your comment has been published.")
             if not htmx:
-                flash(message, "success")
-                return _back_to(comment, target)
+                return _land_on(comment, target, message)
             return _respond(
                 "comments/_section.html",
                 "comments/thread.html",
@@ -153,8 +179,7 @@ def reply(comment_id: int):
             form.body.errors = [str(refused.message)]
         else:
             db.session.commit()
-            flash(_("Your answer has been published."), "success")
-            return _back_to(answer, target)
+            return _land_on(answer, target, _("Your answer has been published."))
     return show_form(
         "comments/reply.html", form, parent=parent, target=target, node=queries.node_for(parent, current_user)
     )
@@ -169,6 +194,7 @@ def permalink(comment_id: int):
         target=target,
         node=queries.single_thread(root, current_user),
         highlight=comment.id,
+        news=_take_news(),
         action_form=_action_form(),
         now=utcnow(),
     )
@@ -193,25 +219,34 @@ def edit(comment_id: int):
             form.body.errors = [str(refused.message)]
         else:
             db.session.commit()
-            flash(_("Your comment has been changed."), "success")
-            return _back_to(comment, target)
+            return _land_on(comment, target, _("Your comment has been changed."))
     if not target.stances and hasattr(form, "stance"):
         del form.stance
     deadline = comment.created_at + timedelta(minutes=15)
     return show_form("comments/edit.html", form, comment=comment, target=target, deadline=deadline)
 
 
-@bp.post("/kommentare/<int:comment_id>/loeschen")
+@bp.route("/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
 def delete(comment_id: int):
+    """GET asks (a page that works without JavaScript), POST deletes."""
     comment, target = load_comment(comment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     if not comment.can_delete(current_user):
         abort(403)
+    if request.method == "GET":
+        return render_template(
+            "comments/delete.html",
+            comment=comment,
+            target=target,
+            node=queries.node_for(comment, current_user),
+            action_form=ActionForm(formdata=None),
+        )
+    if not ActionForm().validate_on_submit():
+        abort(400)
     services.delete_comment(comment, current_user)
     db.session.commit()
-    flash(_("Your comment has been deleted."), "success")
-    return _back_to(comment, target)
+    # a placeholder stays where answers hang on the comment; otherwise it leaves the thread
+    placeholder = comment if queries.still_shown(comment, current_user) else None
+    return _land_on(placeholder, target, _("Your comment has been deleted."))
 
 
 @bp.post("/kommentare/<int:comment_id>/stimme")
@@ -246,8 +281,7 @@ def vote(comment_id: int):
         0: _("Your vote has been taken back."),
     }[held]
     if not htmx:
-        flash(message, "success")
-        return _back_to(comment, target)
+        return _land_on(comment, target, message)
     return _respond(
         "comments/_votes.html",
         "comments/permalink.html",

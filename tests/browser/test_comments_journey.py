@@ -2,8 +2,9 @@
 
 A resident follows a demo project, comments on it and votes on someone else's comment
 (all through htmx, focus staying on the button pressed), answers a comment through the
-reply box (a plain form), and a member of staff answers the resident, who then finds the
-notification through the counter in the header.
+reply box (a plain form) and deletes that answer again (after a confirmation page), and a
+member of staff answers the resident, who then finds the notification through the counter in
+the header.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +28,10 @@ def _announced(site) -> str:
 
 
 def _focus_settles_on(site, selector: str) -> bool:
-    """htmx settles (and comments.js moves focus) a moment after the new content appears."""
+    """htmx settles (and comments.js moves focus) a moment after the new content appears: wait
+    for that, or the next key press races the focus move."""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling"
+    site.page.wait_for_function("(busy) => !document.querySelector(busy)", arg=busy)
     site.page.wait_for_function(
         "(s) => !!document.activeElement && document.activeElement.matches(s)", arg=selector, timeout=5000
     )
@@ -38,7 +43,7 @@ def _unread(site) -> int:
     return int(counter.inner_text()) if counter.count() else 0
 
 
-def test_keyboard_only_comment_journey(open_site, server):
+def test_keyboard_only_comment_journey(open_site, server, translate):
     resident = open_site(lang="de", role="resident")
     page, keyboard = resident.page, resident.page.keyboard
     resident.goto(PROJECT)
@@ -90,8 +95,27 @@ def test_keyboard_only_comment_journey(open_site, server):
     keyboard.type(REPLY)
     resident.tab_to(f"#comment-{other_id} .reply-box button[type=submit]")
     resident.press_and_load("Enter")
-    assert re.search(r"/kommentare/\d+#comment-\d+$", page.url), page.url
-    assert page.locator(".comment-highlight .comment-body", has_text=REPLY).count() == 1
+    # back on the project's page, at the answer, which says it has been published: the flash at
+    # the top of the page is out of sight there, and the live region reads it out.
+    assert re.fullmatch(re.escape(resident.server.url(PROJECT)) + r"#comment-\d+", page.url), page.url
+    reply_id = page.url.rsplit("#comment-", 1)[1]
+    reply = page.locator(f"#comment-{reply_id}")
+    assert reply.locator(".comment-body", has_text=REPLY).count() == 1
+    published = translate("de", "Your answer has been published.")
+    expect(reply.locator(".comment-news", has_text=published)).to_be_in_viewport()
+    assert published in _announced(resident)
+
+    # Deleting it asks first, on a page of its own (no JavaScript needed), then says it is done.
+    resident.tab_to(f"#comment-{reply_id} a[href$='/loeschen']", limit=200)
+    resident.press_and_load("Enter")
+    assert page.url == resident.server.url(f"/kommentare/{reply_id}/loeschen")
+    assert REPLY in page.locator("main blockquote").inner_text()
+    resident.tab_to("#confirm-delete")
+    resident.press_and_load("Enter")
+    assert page.url == resident.server.url(f"{PROJECT}#comments")
+    deleted = translate("de", "Your comment has been deleted.")
+    expect(page.locator("#comments .comment-news", has_text=deleted)).to_be_in_viewport()
+    assert page.locator(".comment-body", has_text=REPLY).count() == 0
 
     # Staff answer the resident's comment from its permalink, again by keyboard.
     staff = open_site(lang="de", role="staff")
@@ -151,3 +175,30 @@ def test_load_more_and_sorting_keep_focus_and_announce(open_site):
     first = page.locator("#comment-list .comment-body").first.inner_text()
     assert "Beitrag Nummer" not in first  # the demo comments are older than the ones just written
     site.assert_clean()
+
+
+# Every Content Security Policy violation on the page, as the browser reports it to the page.
+COLLECT_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
+}, true);
+"""
+
+
+def test_posting_a_comment_violates_no_content_security_policy(open_site, translate):
+    site = open_site(lang="de", role="resident")
+    page = site.page
+    page.add_init_script(COLLECT_CSP_VIOLATIONS)
+    site.goto(PROJECT)
+    # A person who drags the corner of the text box gives it a size, which the browser keeps in
+    # its style attribute (set here through the CSSOM, as the browser does; the CSP allows that).
+    # htmx must not copy such attributes onto the new content: an inline style the CSP refuses.
+    page.evaluate("document.getElementById('body').style.height = '14rem'")
+    page.fill("#body", "Ein Kommentar, ganz ohne Inline-Stil.")
+    page.click("#comment-submit")
+    page.locator(".comment-body", has_text="Ein Kommentar, ganz ohne Inline-Stil.").wait_for()
+    assert translate("de", "Your comment has been published.") in _announced(site)
+    page.wait_for_timeout(300)  # htmx settles 20 ms after the swap
+    assert page.evaluate("window.cspViolations") == []
+    site.assert_clean()  # and none in the console either

@@ -19,13 +19,13 @@ def _comments(app):
         return list(db.session.scalars(select(Comment).order_by(Comment.id)))
 
 
-def test_confirmed_resident_comments_and_is_sent_to_the_permalink(client, app, make_note, login_as):
+def test_confirmed_resident_comments_and_lands_on_it_in_the_objects_page(client, app, make_note, login_as):
     note = make_note()
     login_as("resident")
     response = _post(client, f"/kommentare/note/{note.id}", body="Mehr **Bäume**, bitte!", stance="for")
     assert response.status_code == 302
     [comment] = _comments(app)
-    assert response.headers["Location"].endswith(f"/kommentare/{comment.id}#comment-{comment.id}")
+    assert response.headers["Location"] == f"/notes/{note.id}#comment-{comment.id}"
     page = client.get(f"/kommentare/{comment.id}").get_data(as_text=True)
     assert "Mehr <strong>Bäume</strong>, bitte!" in page
     assert "Stance:" in page and "In favour" in page
