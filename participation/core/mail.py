@@ -42,20 +42,26 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-class _SubjectHeader(UniqueUnstructuredHeader):
-    """A subject folded by `email.header.Header`, which puts the spaces inside the encoded words.
+def _encoded(name: str, text: str, policy) -> str:
+    return Header(text, "utf-8", maxlinelen=policy.max_line_length, header_name=name).encode(
+        linesep=policy.linesep
+    )
 
-    The standard library's folder (3.11) can break a line between two encoded words at the
-    space that separated them ("=?utf-8?q?Parken?=\\n =?utf-8?q?f=C3=BCr?="); RFC 2047 tells
-    readers to drop whitespace between encoded words, so mail programs showed "Parkenfür".
+
+class _SubjectHeader(UniqueUnstructuredHeader):
+    """Non-ASCII text folded by `email.header.Header`, which puts the spaces inside the encoded words.
+
+    The standard library's folder (3.11) can drop the space where it breaks the line between two
+    encoded words ("...R3LDvG4=?=\\n =?utf-8?b?ZsO8ciBQbMOk...": "Grün" / "für"), and RFC 2047
+    tells readers to ignore whitespace between encoded words anyway: mail programs showed
+    "Grünfür". Address headers fold correctly and keep the standard folder.
     """
 
     def fold(self, *, policy):
         value = str(self)
         if value.isascii():
             return super().fold(policy=policy)
-        encoded = Header(value, "utf-8", maxlinelen=policy.max_line_length, header_name=self.name)
-        return f"{self.name}: {encoded.encode(linesep=policy.linesep)}{policy.linesep}"
+        return f"{self.name}: {_encoded(self.name, value, policy)}{policy.linesep}"
 
 
 _headers = HeaderRegistry()
