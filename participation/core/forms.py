@@ -3,6 +3,7 @@
 import math
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FloatField, SelectChoice
@@ -61,4 +62,4 @@ class FiniteFloatField(FloatField):
         super().process_formdata(valuelist)
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Not a valid float value."))
+            raise ValueError(self.invalid_value_message or _("Please enter a number."))
