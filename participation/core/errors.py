@@ -127,7 +127,11 @@ def init_error_pages(app: Flask) -> None:
         seconds = _retry_after_seconds()
         minutes = math.ceil(seconds / 60) if seconds else None
         headers = {"Retry-After": str(seconds)} if seconds else {}
-        form_page = None if _answers_json() else rate_limits.form_again(minutes)  # what was typed stays
+        if _answers_json():
+            response = _problem(429, error)
+            response.headers.update(headers)
+            return response
+        form_page = rate_limits.form_again(minutes)  # what was typed stays
         if form_page is not None:
             form_page.headers.update(headers)
             return form_page

@@ -51,3 +51,15 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_a_rate_limit_under_the_api_answers_problem_json(app):
+    # API reads are exempt from the limits today; an API route that writes gets a document a
+    # program can read, never the HTML page meant for people.
+    from werkzeug.exceptions import TooManyRequests
+
+    with app.test_request_context("/api/v1/consultations", method="POST"):
+        response = app.handle_http_exception(TooManyRequests())
+    assert response.status_code == 429
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["status"] == 429
