@@ -38,6 +38,8 @@ ROUTE_ACCESS: dict[str, Access] = {
     "accounts.admin_users": Access.ADMIN,
     "accounts.admin_change_role": Access.ADMIN,
     "accounts.admin_role_changes": Access.ADMIN,
+    "accounts.admin_audit_log": Access.ADMIN,
+    "accounts.admin_audit_log_export": Access.ADMIN,
     # consultations
     "consultations.index": Access.PUBLIC,
     "consultations.show": Access.PUBLIC,

@@ -49,6 +49,7 @@ NOT_PAGES = {
     "healthz",
     "pages.set_language",
     "accounts.export_data",  # a ZIP; the HTML page inside it is checked as well
+    "accounts.admin_role_changes",  # redirects to the audit log, filtered to role changes
     "consultations.export_csv",
     "consultations.export_geojson",
     "consultations.media",
@@ -102,7 +103,14 @@ PAGES = {
         "admin",
         lambda d: [url_for("accounts.admin_users"), url_for("accounts.admin_users", q="example")],
     ),
-    "accounts.admin_role_changes": ("admin", lambda d: [url_for("accounts.admin_role_changes")]),
+    "accounts.admin_audit_log": (
+        "admin",
+        lambda d: [
+            url_for("accounts.admin_audit_log"),
+            url_for("accounts.admin_audit_log", action="role.changed", object_type="user", actor="admin",
+                    **{"from": "2026-01-01", "to": "2026-12-31"}),
+        ],
+    ),
     "consultations.index": ("anonymous", lambda d: [url_for("consultations.index")]),
     "consultations.show": (
         "anonymous",

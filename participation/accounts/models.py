@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core.access import Role
 from participation.core.models import TimestampMixin, utcnow
@@ -42,10 +42,6 @@ class User(TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None]
     terms_accepted_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
-
-    role_changes: Mapped[list[RoleChange]] = relationship(
-        back_populates="user", foreign_keys="RoleChange.user_id", order_by="RoleChange.id"
-    )
 
     # The sign-in this request came with (set by accounts.sessions); Flask-Login stores it.
     session_token = None  # a plain attribute, not a column
@@ -122,26 +118,6 @@ class AccountSession(db.Model):
     @classmethod
     def of_user(cls, user_id: int):
         return select(cls).where(cls.user_id == user_id).order_by(cls.created_at.desc(), cls.id.desc())
-
-
-class RoleChange(db.Model):
-    """Audit record of every role change: who changed whose role, when, from what to what."""
-
-    __tablename__ = "role_change"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    old_role: Mapped[str] = mapped_column(String(20))
-    new_role: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    user: Mapped[User] = relationship(foreign_keys=[user_id], back_populates="role_changes")
-    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
-
-    @classmethod
-    def newest_first(cls):
-        return select(cls).order_by(cls.id.desc())
 
 
 def normalise_email(email: str) -> str:

@@ -8,7 +8,9 @@ from participation.accounts import sessions
 from participation.accounts.models import NOTIFICATION_MAIL_LABELS, NotificationMail
 from participation.core import personal_data
 from participation.core.access import ROLE_LABELS, Role
+from participation.core.audit import AuditEntry
 from participation.core.locale import LOCALES
+from participation.extensions import db
 
 LABELS = {
     "email": _l("Email address"),
@@ -37,6 +39,13 @@ def _role(value: str):
         return value
 
 
+def _role_changes(user) -> list[AuditEntry]:
+    query = AuditEntry.newest_first().where(
+        AuditEntry.action == "role.changed", AuditEntry.object_type == "user", AuditEntry.object_id == user.id
+    )
+    return list(reversed(db.session.scalars(query).all()))
+
+
 def _export_account(user) -> dict:
     try:
         notification_mail = NOTIFICATION_MAIL_LABELS[NotificationMail(user.notification_mail)]
@@ -52,8 +61,12 @@ def _export_account(user) -> dict:
         "email_confirmed_at": user.email_confirmed_at,
         "terms_accepted_at": user.terms_accepted_at,
         "role_changes": [
-            {"at": change.created_at, "old_role": _role(change.old_role), "new_role": _role(change.new_role)}
-            for change in user.role_changes
+            {
+                "at": change.created_at,
+                "old_role": _role((change.before or {}).get("role", "")),
+                "new_role": _role((change.after or {}).get("role", "")),
+            }
+            for change in _role_changes(user)
         ],
         "sign_ins": [
             {"browser": row.label or _l("Unknown browser"), "signed_in_at": row.created_at,

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from participation.accounts import sessions, tokens
-from participation.accounts.models import RoleChange, User, clean_display_name, normalise_email
+from participation.accounts.models import User, clean_display_name, normalise_email
 from participation.accounts.passwords import hash_password, needs_rehash, verify_password
-from participation.core import personal_data
+from participation.core import audit, personal_data
 from participation.core.access import Role
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
@@ -137,7 +137,10 @@ def change_role(user: User, new_role: Role, changed_by: User) -> bool:
         return False
     if user.role == Role.ADMIN.value and _admin_count() <= 1:
         raise LastAdmin()
-    db.session.add(RoleChange(user=user, changed_by=changed_by, old_role=user.role, new_role=new_role.value))
+    audit.record(
+        changed_by, "role.changed", "user", user.id,
+        before={"role": user.role}, after={"role": new_role.value},
+    )
     user.role = new_role.value
     return True
 
@@ -163,6 +166,8 @@ def delete_account(user: User) -> None:
     user.role = Role.RESIDENT.value
     user.deleted_at = utcnow()
     sessions.end_all(user)
+    # The fact only: who and when, nothing of what was erased.
+    audit.record(user, "account.deleted", "user", user.id)
 
 
 ACCOUNT_ERASES = _l("Your email address, display name, password and settings, and every sign-in")

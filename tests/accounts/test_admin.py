@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
-from participation.accounts.models import RoleChange, User
+from participation.accounts.models import User
+from participation.core.audit import AuditEntry
 from participation.extensions import db
 from tests.conftest import csrf_token
 
@@ -16,11 +17,17 @@ def test_admin_assigns_a_role_and_the_change_is_recorded(client, app, login_as, 
     assert change_role(client, resident, "moderator").status_code == 302
     with app.app_context():
         assert db.session.get(User, resident.id).role == "moderator"
-        change = db.session.scalars(select(RoleChange).where(RoleChange.user_id == resident.id)).one()
-        assert (change.old_role, change.new_role, change.changed_by_id) == ("resident", "moderator", admin.id)
+        change = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "user", AuditEntry.object_id == resident.id)
+        ).one()
+        assert (change.action, change.actor_id) == ("role.changed", admin.id)
+        assert (change.before, change.after) == ({"role": "resident"}, {"role": "moderator"})
         assert change.created_at is not None
-    log = client.get("/admin/role-changes", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert resident.display_name in log and "Moderator" in log
+    old_page = client.get("/admin/role-changes")
+    assert old_page.status_code == 301
+    assert old_page.headers["Location"] == "/admin/audit-log?action=role.changed"
+    log = client.get(old_page.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert admin.display_name in log and f"user {resident.id}" in log and "role: resident → moderator" in log
 
 
 def test_admin_can_search_accounts(client, login_as, user_factory):

@@ -40,7 +40,7 @@ PAGES = [
     PageCase("easy-language", "/leichte-sprache"),
     PageCase("not-found", "/gibt-es-nicht", status=404),
     PageCase("admin-users", "/admin/users", role="admin"),
-    PageCase("admin-role-changes", "/admin/role-changes", role="admin"),
+    PageCase("admin-audit-log", "/admin/audit-log", role="admin"),
     PageCase("staff-feedback", "/staff/feedback", role="staff", with_feedback=True),
     PageCase("staff-overview", "/staff/", role="staff"),
     PageCase("admin-overview", "/staff/", role="admin"),

@@ -180,7 +180,7 @@ def test_admins_also_manage_accounts_there(english, login_as):
     login_as("admin")
     overview = english.get("/staff/").get_data(as_text=True)
     assert '<a href="/admin/users">Accounts and roles</a>' in overview
-    assert '<a href="/admin/role-changes">Record of role changes</a>' in overview
+    assert '<a href="/admin/audit-log">Audit log</a>' in overview
 
 
 @pytest.mark.parametrize("role,status", [(None, 302), ("resident", 403), ("moderator", 403)])

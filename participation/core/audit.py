@@ -1,0 +1,112 @@
+"""One audit log: who did what to which object, when, why, and what it was before and after.
+
+`record()` adds the entry to the current transaction, so it is committed with the action or
+not at all. Entries are append-only: no code path updates or deletes one, and on PostgreSQL a
+trigger refuses UPDATE and DELETE on the table. There is no copy of the actor's name: the
+entry points to the account, which shows "deleted user" once erased, so erasing an account
+never has to change an entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, event, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.core.models import utcnow
+from participation.extensions import db
+
+# What the admin page calls each action; an action not listed shows its code.
+ACTION_LABELS = {
+    "role.changed": _l("Role changed"),
+    "account.deleted": _l("Account deleted"),
+    "audit.exported": _l("Audit log exported"),
+}
+
+# The same statements are in the migration that creates the table (b7e1a2c30003); DDL
+# formats with %, so the message's placeholder for the operation is written %%.
+REFUSE_CHANGES_FUNCTION = DDL(
+    "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_entry is append-only: %% refused', TG_OP; END; "
+    "$$ LANGUAGE plpgsql"
+)
+REFUSE_CHANGES_TRIGGER = DDL(
+    "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+    "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()"
+)
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Accounts are erased in place, never deleted (accounts.services.delete_account), so a
+    # plain foreign key never has to be set to NULL on an existing entry.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+
+    @property
+    def action_label(self) -> str:
+        label = ACTION_LABELS.get(self.action)
+        return str(label) if label is not None else self.action
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field in either snapshot."""
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted({*before, *after})]
+
+    @classmethod
+    def newest_first(cls):
+        return select(cls).order_by(cls.created_at.desc(), cls.id.desc())
+
+
+event.listen(
+    AuditEntry.__table__, "after_create", REFUSE_CHANGES_FUNCTION.execute_if(dialect="postgresql")
+)
+event.listen(
+    AuditEntry.__table__, "after_create", REFUSE_CHANGES_TRIGGER.execute_if(dialect="postgresql")
+)
+
+
+def _refuse_change(mapper, connection, entry) -> None:
+    raise RuntimeError(f"audit entry {entry.id} is append-only: it cannot be changed or deleted")
+
+
+# The same refusal in the application, on every database: the ORM never writes a change.
+event.listen(AuditEntry, "before_update", _refuse_change)
+event.listen(AuditEntry, "before_delete", _refuse_change)
+
+
+def record(
+    actor,
+    action: str,
+    obj_type: str,
+    obj_id: int | None,
+    reason: str | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Add one entry to the current transaction. `actor` is a User or None (the command line)."""
+    entry = AuditEntry(
+        action=action,
+        object_type=obj_type,
+        object_id=obj_id,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+    if actor is not None:
+        entry.actor = actor
+    db.session.add(entry)
+    return entry
