@@ -10,11 +10,17 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from participation.comments.models import MAX_DEPTH, MAX_LENGTH, Comment, CommentVote, Stance
+from participation.core import events
 from participation.core.access import Role
 from participation.core.content import Visibility
 from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
+
+COMMENT_CREATED = events.declare(
+    "comment.created", "a comment or reply was written; payload: target_type, target_id, parent_id"
+)
+COMMENT_DELETED = events.declare("comment.deleted", "its author withdrew a comment")
 
 
 class CommentRefused(Exception):
@@ -76,7 +82,7 @@ def add_comment(target: Target, author, body: str, stance: str | None = None) ->
     comment.set_body(_clean_body(body))
     db.session.add(comment)
     db.session.flush()
-    _notify_new(target, comment, parent=None)
+    _notify_new(target, comment, author, parent=None)
     return comment
 
 
@@ -100,7 +106,7 @@ def add_reply(target: Target, parent: Comment, author, body: str) -> Comment:
     reply.set_body(_clean_body(body))
     db.session.add(reply)
     db.session.flush()
-    _notify_new(target, reply, parent=parent)
+    _notify_new(target, reply, author, parent=parent)
     return reply
 
 
@@ -124,9 +130,7 @@ def delete_comment(comment: Comment, user) -> None:
     comment.stance = None
     db.session.execute(delete(CommentVote).where(CommentVote.comment_id == comment.id))
     db.session.flush()
-    from participation.notifications import services as notifications
-
-    notifications.comment_withdrawn(comment.id)
+    events.emit(COMMENT_DELETED, actor=user, subject=comment)
 
 
 def vote(target: Target, comment: Comment, user, value: int) -> int:
@@ -162,10 +166,15 @@ def vote(target: Target, comment: Comment, user, value: int) -> int:
     return value
 
 
-def _notify_new(target: Target, comment: Comment, parent: Comment | None) -> None:
-    from participation.notifications import services as notifications
-
-    notifications.comment_written(target, comment, parent)
+def _notify_new(target: Target, comment: Comment, author, parent: Comment | None) -> None:
+    events.emit(
+        COMMENT_CREATED,
+        actor=author,
+        subject=comment,
+        target_type=target.key,
+        target_id=target.id,
+        parent_id=parent.id if parent is not None else None,
+    )
 
 
 def rerender_all(batch: int = 500) -> int:

@@ -20,14 +20,21 @@ from participation.consultations.models import (
     Support,
     Visibility,
 )
-from participation.core import fragments, geo, slugs, uploads
+from participation.core import events, fragments, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.core.urls import external_url
 from participation.extensions import db
 from participation.notifications import mail as notification_mail
-from participation.notifications import services as notifications
-from participation.notifications.models import Kind
 from participation.notifications.text import markdown_to_text
+
+CONSULTATION_SAVED = events.declare("consultation.saved", "staff created or edited a consultation")
+CONSULTATION_STATE_CHANGED = events.declare(
+    "consultation.state_changed", "a consultation was published, closed or evaluated; payload: state"
+)
+IDEA_ANSWERED = events.declare(
+    "idea.answered", "staff set an idea's status and answer; payload: status, answered (bool), author_id"
+)
+fragments.forget_on(fragments.HOME_OVERVIEW, CONSULTATION_SAVED, CONSULTATION_STATE_CHANGED)
 
 
 class InvalidTransition(ValueError):
@@ -72,7 +79,7 @@ def save_consultation(
     if not keep_area:
         consultation.set_geometry(area)
     db.session.flush()
-    fragments.forget(fragments.HOME_OVERVIEW)
+    events.emit(CONSULTATION_SAVED, actor=author, subject=consultation)
     return consultation
 
 
@@ -83,7 +90,7 @@ def change_state(consultation: Consultation, target: State) -> None:
         raise ResultsMissing(consultation.slug)
     consultation.state = target.value
     db.session.flush()
-    fragments.forget(fragments.HOME_OVERVIEW)
+    events.emit(CONSULTATION_STATE_CHANGED, subject=consultation, state=target.value)
 
 
 def add_category(consultation: Consultation, name: str, color: str) -> Category:
@@ -278,9 +285,9 @@ def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None
     idea.responded_at = utcnow()
     idea.responded_by_id = staff.id
     db.session.flush()
-    notifications.target_event(  # followers hear of it; the author gets the mail below instead
-        "idea", idea.id, Kind.RESPONSE if idea.response else Kind.STATUS, actor=staff,
-        excerpt=idea.response or str(idea.status_label), already_mailed={idea.author_id},
+    events.emit(  # followers hear of it (notifications); the author gets the mail below
+        IDEA_ANSWERED, actor=staff, subject=idea, status=idea.status, answered=idea.response is not None,
+        author_id=idea.author_id,
     )
     if idea.author is not None:
         notification_mail.send_personal(

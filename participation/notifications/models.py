@@ -32,22 +32,23 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# Kinds of notification are a registry: a feature adds its own with `declare_kind`, with the
+# headline people see (with %(title)s, the object, and %(name)s, who did it). The general
+# kinds below serve every feature that has followers.
+HEADLINES: dict[str, object] = {}
+
+
+def declare_kind(name: str, headline) -> str:
+    HEADLINES[name] = headline
+    return name
+
+
 class Kind(StrEnum):
-    REPLY = "reply"  # someone answered your comment
-    COMMENT = "comment"  # a new comment on something you follow
-    STATUS = "status"  # the status of something you follow changed
-    RESPONSE = "response"  # the city answered something you follow
-    UPDATE = "update"  # a project you follow posted an update
-
-
-# Headlines, with %(title)s (the object) and %(name)s (who did it).
-HEADLINES = {
-    Kind.REPLY: _l("%(name)s answered your comment on “%(title)s”"),
-    Kind.COMMENT: _l("New comment by %(name)s on “%(title)s”"),
-    Kind.STATUS: _l("New status for “%(title)s”"),
-    Kind.RESPONSE: _l("The city has answered on “%(title)s”"),
-    Kind.UPDATE: _l("New update on “%(title)s”"),
-}
+    REPLY = declare_kind("reply", _l("%(name)s answered your comment on “%(title)s”"))
+    COMMENT = declare_kind("comment", _l("New comment by %(name)s on “%(title)s”"))
+    STATUS = declare_kind("status", _l("New status for “%(title)s”"))
+    RESPONSE = declare_kind("response", _l("The city has answered on “%(title)s”"))
+    UPDATE = declare_kind("update", _l("New update on “%(title)s”"))
 
 
 class MailState(StrEnum):
@@ -88,7 +89,7 @@ class Notification(db.Model):
     @property
     def headline(self) -> str:
         name = self.actor_name or str(_l("deleted user"))
-        return str(HEADLINES[Kind(self.kind)]) % {"title": self.title, "name": name}
+        return str(HEADLINES[self.kind]) % {"title": self.title, "name": name}
 
     @classmethod
     def for_user(cls, user_id: int):

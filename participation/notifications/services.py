@@ -1,8 +1,9 @@
 """Follows and notifications (their mail: notifications/mail.py). Services flush; views and CLI commit.
 
-Features report events here: `comment_written` (from comments) and `target_event` (a status
-change, an official answer or a project update). Recipients are the object's followers and
-authors, minus whoever caused the event and whoever explicitly stopped following.
+Features do not call this module: they emit events (core.events), and
+notifications/subscribers.py turns the committed ones into `comment_written` and
+`target_event` (a status change, an official answer or a project update). Recipients are the
+object's followers and authors, minus whoever caused the event and whoever explicitly stopped following.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
 from participation.notifications import mail
-from participation.notifications.models import Follow, Kind, MailState, Notification
+from participation.notifications.models import HEADLINES, Follow, Kind, MailState, Notification
 from participation.notifications.text import markdown_to_text
 
 EXCERPT_LENGTH = 280
@@ -121,7 +122,7 @@ def comment_withdrawn(comment_id: int) -> None:
 def target_event(
     target_type: str,
     target_id: int,
-    kind: Kind | str,
+    kind: str,
     *,
     actor=None,
     excerpt: str = "",
@@ -131,19 +132,21 @@ def target_event(
 
     `already_mailed` are people the calling feature has written to about this itself: they
     get the notification in the app, but no second mail. Returns how many people were
-    notified. Unknown objects notify nobody."""
+    notified. Unknown objects notify nobody; an undeclared kind raises."""
+    if kind not in HEADLINES:
+        raise LookupError(f"notification kind {kind!r} is not declared")
     target = targets.resolve(target_type, target_id)
     if target is None:
         return 0
     people = recipients(target) - ({actor.id} if actor is not None else set())
     return _notify(
-        people, Kind(kind), target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed)
+        people, kind, target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed)
     )
 
 
 def _notify(
     user_ids: set[int],
-    kind: Kind,
+    kind: str,
     target: Target,
     *,
     actor,
@@ -163,7 +166,7 @@ def _notify(
             continue  # a draft, say: nobody hears about what they may not see
         note = Notification(
             user_id=user.id,
-            kind=kind.value,
+            kind=str(kind),
             target_type=target.key,
             target_id=target.id,
             comment_id=comment_id,

@@ -6,13 +6,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from participation.core import fragments, geo, slugs, uploads
+from participation.core import events, fragments, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.extensions import db
-from participation.notifications import services as notifications
-from participation.notifications.models import Kind
 from participation.projects.models import (
-    STATUS_LABELS,
     Milestone,
     Project,
     ProjectConsultation,
@@ -20,6 +17,15 @@ from participation.projects.models import (
     ProjectStatus,
     ProjectUpdate,
 )
+
+PROJECT_SAVED = events.declare("project.saved", "staff created or edited a project")
+PROJECT_STATUS_CHANGED = events.declare(
+    "project.status_changed", "a published project has a new status; payload: status"
+)
+PROJECT_UPDATED = events.declare(
+    "project.updated", "a project posted an update; payload: update_id, published (the project)"
+)
+fragments.forget_on(fragments.HOME_OVERVIEW, PROJECT_SAVED, PROJECT_UPDATED)
 
 
 class ProjectInputError(ValueError):
@@ -113,15 +119,9 @@ def save_project(
         ProjectConsultation(consultation_id=i) for i in dict.fromkeys(consultation_ids)
     ]
     db.session.flush()
+    events.emit(PROJECT_SAVED, actor=author, subject=project)
     if old_status is not None and old_status != project.status and project.published:
-        notifications.target_event(
-            "project",
-            project.id,
-            Kind.STATUS,
-            actor=author,
-            excerpt=str(STATUS_LABELS[ProjectStatus(project.status)]),
-        )
-    fragments.forget(fragments.HOME_OVERVIEW)
+        events.emit(PROJECT_STATUS_CHANGED, actor=author, subject=project, status=project.status)
     return project
 
 
@@ -129,11 +129,9 @@ def add_update(project: Project, author, title: str, body: str) -> ProjectUpdate
     update = ProjectUpdate(project=project, author_id=author.id, title=title.strip(), body=body.strip())
     db.session.add(update)
     db.session.flush()
-    if project.published:
-        notifications.target_event(
-            "project", project.id, Kind.UPDATE, actor=author, excerpt=f"{update.title}: {update.body}"
-        )
-    fragments.forget(fragments.HOME_OVERVIEW)
+    events.emit(
+        PROJECT_UPDATED, actor=author, subject=project, update_id=update.id, published=project.published
+    )
     return update
 
 

@@ -1,13 +1,15 @@
 """Follows and notifications: who hears about what, in the app and by mail."""
 
+import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from participation.accounts.models import User
+from participation.comments import services as comment_services
 from participation.core import targets
 from participation.extensions import db
 from participation.notifications import services
-from participation.notifications.models import Follow, Notification
+from participation.notifications.models import Follow, Notification, declare_kind
 from tests.conftest import csrf_token, login
 
 
@@ -272,3 +274,28 @@ def test_a_deleted_comment_leaves_the_notifications_too(client, app, make_note, 
     assert row.excerpt == ""
     login(client, follower)
     assert "Das nehme ich zurück" not in client.get("/benachrichtigungen").get_data(as_text=True)
+
+
+def test_a_comment_that_is_rolled_back_notifies_nobody(app, make_note, user_factory, outbox):
+    follower = user_factory()
+    note = make_note(authors=[follower.id])
+    with app.test_request_context():
+        target = targets.resolve("note", note.id)
+        comment_services.add_comment(target, db.session.merge(user_factory()), "Doch nicht")
+        db.session.rollback()
+    assert _notes_of(app, follower) == []
+    assert [m for m in outbox.messages if m["To"] == follower.email] == []
+
+
+def test_a_subscriber_declares_its_own_notification_kind(app, make_note, user_factory):
+    """A feature adds a kind of notification without editing the notifications package."""
+    declare_kind("test-reminder", "Reminder about “%(title)s”")
+    follower = user_factory()
+    note = make_note(title="Parkbank", authors=[follower.id])
+    with app.test_request_context():
+        services.target_event("note", note.id, "test-reminder")
+        db.session.commit()
+    [row] = _notes_of(app, follower)
+    assert row.headline == "Reminder about “Parkbank”"
+    with app.test_request_context(), pytest.raises(LookupError):
+        services.target_event("note", note.id, "test-never-declared")

@@ -1,0 +1,85 @@
+"""Notifications listen to what features announce (core.events), after it is committed.
+
+The feature that owns an event declares it; here the notifications decide who hears about
+it. Each handler runs in its own transaction, which core.events commits.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from participation.accounts.models import User
+from participation.core import events, targets
+from participation.extensions import db
+from participation.notifications import services
+from participation.notifications.models import Kind
+
+
+def _actor(event: events.Event) -> User | None:
+    return db.session.get(User, event.actor_id) if event.actor_id is not None else None
+
+
+def comment_created(event: events.Event) -> None:
+    from participation.comments.models import Comment
+
+    target = targets.resolve(event["target_type"], event["target_id"])
+    comment = db.session.get(Comment, event.subject_id)
+    if target is None or comment is None:
+        return
+    parent = db.session.get(Comment, event["parent_id"]) if event["parent_id"] is not None else None
+    services.comment_written(target, comment, parent)
+
+
+def comment_deleted(event: events.Event) -> None:
+    services.comment_withdrawn(event.subject_id)
+
+
+def idea_answered(event: events.Event) -> None:
+    from participation.consultations.models import Idea
+
+    idea = db.session.get(Idea, event.subject_id)
+    if idea is None:
+        return
+    services.target_event(  # the author had a mail of their own from the consultation
+        "idea",
+        idea.id,
+        Kind.RESPONSE if event["answered"] else Kind.STATUS,
+        actor=_actor(event),
+        excerpt=idea.response or str(idea.status_label),
+        already_mailed={event["author_id"]} - {None},
+    )
+
+
+def project_status_changed(event: events.Event) -> None:
+    from participation.projects.models import STATUS_LABELS, ProjectStatus
+
+    services.target_event(
+        "project",
+        event.subject_id,
+        Kind.STATUS,
+        actor=_actor(event),
+        excerpt=str(STATUS_LABELS[ProjectStatus(event["status"])]),
+    )
+
+
+def project_updated(event: events.Event) -> None:
+    from participation.projects.models import ProjectUpdate
+
+    update = db.session.get(ProjectUpdate, event["update_id"])
+    if not event["published"] or update is None:
+        return
+    excerpt = f"{update.title}: {update.body}"
+    services.target_event("project", event.subject_id, Kind.UPDATE, actor=_actor(event), excerpt=excerpt)
+
+
+def init_app(app: Flask) -> None:
+    # The owners declare these kinds when their services are imported.
+    from participation.comments import services as comments
+    from participation.consultations import services as consultations
+    from participation.projects import services as projects
+
+    events.subscribe(comments.COMMENT_CREATED, comment_created)
+    events.subscribe(comments.COMMENT_DELETED, comment_deleted)
+    events.subscribe(consultations.IDEA_ANSWERED, idea_answered)
+    events.subscribe(projects.PROJECT_STATUS_CHANGED, project_status_changed)
+    events.subscribe(projects.PROJECT_UPDATED, project_updated)
