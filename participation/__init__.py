@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_personal_data()
+    _register_subscribers(app)
     _register_cli(app)
     security.init_security(app)
     errors.init_error_pages(app)
@@ -95,6 +96,13 @@ def _register_personal_data() -> None:
     """Each feature's exporter and eraser of personal data (the data export, account deletion)."""
     for feature in ("accounts", "consultations", "comments", "notifications", "pages"):
         importlib.import_module(f"participation.{feature}.personal_data")
+
+
+def _register_subscribers(app: Flask) -> None:
+    """Who acts on the events features emit (core.events), after they are committed."""
+    from participation.notifications import subscribers as notification_subscribers
+
+    notification_subscribers.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
