@@ -1,7 +1,8 @@
 """All outgoing mail goes through `send_mail`.
 
 Without MAIL_SERVER every message is written as an .eml file to MAIL_OUTBOX_DIR as soon as
-the request's transaction commits. With MAIL_SERVER the message is queued in the database
+the request's transaction commits (a "mail.written" event, see core.events; a mail sent inside
+a SAVEPOINT that is rolled back is dropped with it). With MAIL_SERVER the message is queued in the database
 in the same transaction, and `flask mail send` delivers the queue over SMTP: a request
 never waits for a mail server, and a rolled-back request sends nothing.
 """
@@ -19,15 +20,16 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Text, event, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Text, select
+from sqlalchemy.orm import Mapped, mapped_column
 
+from participation.core import events
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
 
-_PENDING_KEY = "participation_mail_after_commit"
 MAX_ATTEMPTS = 5
+MAIL_WRITTEN = events.declare("mail.written", "a mail for the outbox folder; payload: outbox, message")
 
 
 class OutgoingMail(db.Model):
@@ -88,24 +90,18 @@ def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None =
     if current_settings().mail_server:
         db.session.add(OutgoingMail(recipient=to, message=message.as_string()))
     else:
-        outbox = Path(current_settings().mail_outbox_dir)
-        db.session.connection()  # be inside a transaction, so its commit or rollback decides
-        db.session.info.setdefault(_PENDING_KEY, []).append((outbox, message))
+        # the transaction's commit or rollback decides whether it is written
+        events.emit(MAIL_WRITTEN, outbox=Path(current_settings().mail_outbox_dir), message=message)
 
 
-@event.listens_for(Session, "after_commit")
-def _write_outbox_files(session: Session) -> None:
-    for outbox, message in session.info.pop(_PENDING_KEY, []):
-        outbox.mkdir(parents=True, exist_ok=True)
-        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
-        (outbox / name).write_bytes(bytes(message))
+def _write_outbox_file(written: events.Event) -> None:
+    outbox: Path = written["outbox"]
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    (outbox / name).write_bytes(bytes(written["message"]))
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_outbox_files(session: Session, previous_transaction) -> None:
-    # A rolled-back SAVEPOINT inside the request keeps what the request may still commit.
-    if not previous_transaction.nested:
-        session.info.pop(_PENDING_KEY, None)
+events.subscribe(MAIL_WRITTEN, _write_outbox_file)
 
 
 def deliver_queue(limit: int = 100) -> int:

@@ -90,3 +90,16 @@ def test_a_queued_mail_keeps_its_subject(settings, subject):
         parsed = email.message_from_bytes(queued.message.encode(), policy=email.policy.default)
         db.session.rollback()
     assert parsed["Subject"] == subject
+
+
+def test_a_mail_is_written_with_the_outer_commit_not_when_a_savepoint_is_released(app, outbox):
+    with app.test_request_context():
+        send_mail("anna@example.org", "Vorher", "Inhalt")
+        with db.session.begin_nested():
+            send_mail("anna@example.org", "Im Savepoint", "Inhalt")
+        assert outbox.messages == []  # a released SAVEPOINT is no commit
+        nested = db.session.begin_nested()
+        send_mail("anna@example.org", "Zurückgerollt", "Inhalt")
+        nested.rollback()
+        db.session.commit()
+    assert sorted(m["Subject"] for m in outbox.messages) == ["Im Savepoint", "Vorher"]
