@@ -20,7 +20,7 @@ from participation.consultations.models import (
     Support,
     Visibility,
 )
-from participation.core import events, fragments, geo, slugs, uploads
+from participation.core import audit, events, fragments, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.core.urls import external_url
 from participation.extensions import db
@@ -35,6 +35,36 @@ IDEA_ANSWERED = events.declare(
     "idea.answered", "staff set an idea's status and answer; payload: status, answered (bool), author_id"
 )
 fragments.forget_on(fragments.HOME_OVERVIEW, CONSULTATION_SAVED, CONSULTATION_STATE_CHANGED)
+
+
+# What the audit log keeps of a consultation: small fields as they are, the area only as its
+# bounding box (never the geometry), and of the long texts only that they changed.
+AUDITED_FIELDS = ("title", "state", "map_mode", "allowed_kinds", "starts_on", "ends_on", "area_bbox")
+AUDITED_TEXTS = ("summary", "description", "results")
+
+
+def _audit_snapshot(consultation: Consultation | None) -> dict:
+    if consultation is None:
+        return {}
+    values = {field: getattr(consultation, field) for field in (*AUDITED_FIELDS[:-1], *AUDITED_TEXTS)}
+    for field in ("starts_on", "ends_on"):
+        values[field] = values[field].isoformat() if values[field] else None
+    values["area_bbox"] = consultation.bounds.as_list() if consultation.bounds else None
+    return values
+
+
+def _audit_changes(old: dict, new: dict) -> tuple[dict, dict]:
+    """(before, after) of the fields that differ; a changed long text as "<field>_changed": True."""
+    before, after = {}, {}
+    for field in AUDITED_FIELDS:
+        if old.get(field) != new[field]:
+            if field in old:
+                before[field] = old[field]
+            after[field] = new[field]
+    for field in AUDITED_TEXTS:
+        if (old.get(field) or "") != (new[field] or ""):
+            after[f"{field}_changed"] = True
+    return before, after
 
 
 class InvalidTransition(ValueError):
@@ -64,6 +94,8 @@ def save_consultation(
     ends_on: date | None = None,
 ) -> Consultation:
     """Create or update; `area` replaces the participation area unless `keep_area`."""
+    created = consultation is None
+    snapshot = _audit_snapshot(consultation)
     if consultation is None:
         slug = slugs.unique_slug(Consultation, title, fallback="beteiligung")
         consultation = Consultation(created_by_id=author.id, slug=slug, state=State.DRAFT.value)
@@ -79,21 +111,33 @@ def save_consultation(
     if not keep_area:
         consultation.set_geometry(area)
     db.session.flush()
+    before, after = _audit_changes(snapshot, _audit_snapshot(consultation))
+    if created:
+        audit.record(author, "consultation.created", "consultation", consultation.id, after=after)
+    else:  # also a save that changed nothing: staff saved the form
+        audit.record(
+            author, "consultation.updated", "consultation", consultation.id, before=before, after=after
+        )
     events.emit(CONSULTATION_SAVED, actor=author, subject=consultation)
     return consultation
 
 
-def change_state(consultation: Consultation, target: State) -> None:
+def change_state(consultation: Consultation, target: State, *, actor=None) -> None:
     if target not in TRANSITIONS[State(consultation.state)]:
         raise InvalidTransition(f"{consultation.state} -> {target}")
     if target is State.EVALUATED and not (consultation.results or "").strip():
         raise ResultsMissing(consultation.slug)
+    before = consultation.state
     consultation.state = target.value
     db.session.flush()
+    audit.record(
+        actor, "consultation.state_changed", "consultation", consultation.id,
+        before={"state": before}, after={"state": target.value},
+    )
     events.emit(CONSULTATION_STATE_CHANGED, subject=consultation, state=target.value)
 
 
-def add_category(consultation: Consultation, name: str, color: str) -> Category:
+def add_category(consultation: Consultation, name: str, color: str, *, actor=None) -> Category:
     category = Category(
         consultation=consultation,
         name=name.strip(),
@@ -102,10 +146,15 @@ def add_category(consultation: Consultation, name: str, color: str) -> Category:
     )
     db.session.add(category)
     db.session.flush()
+    audit.record(actor, "category.added", "consultation", consultation.id, after={"category": category.name})
     return category
 
 
-def delete_category(category: Category) -> None:
+def delete_category(category: Category, *, actor=None) -> None:
+    audit.record(
+        actor, "category.deleted", "consultation", category.consultation_id,
+        before={"category": category.name},
+    )
     db.session.delete(category)
     db.session.flush()
 
@@ -121,6 +170,7 @@ def add_image_layer(
     attribution: str,
     shown_by_default: bool = True,
     description: str = "",
+    actor=None,
 ) -> MapLayer:
     """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
     geographic map, or filling the pixel space on a plan-only one. `description` is its text
@@ -146,6 +196,7 @@ def add_image_layer(
         layer.west, layer.south, layer.east, layer.north = corners.as_list()
     db.session.add(layer)
     db.session.flush()
+    _audit_layer(actor, "layer.added", layer)
     return layer
 
 
@@ -161,6 +212,7 @@ def add_service_layer(
     opacity: float,
     attribution: str,
     shown_by_default: bool = True,
+    actor=None,
 ) -> MapLayer:
     layer = MapLayer(
         consultation=consultation,
@@ -177,10 +229,18 @@ def add_service_layer(
     )
     db.session.add(layer)
     db.session.flush()
+    _audit_layer(actor, "layer.added", layer)
     return layer
 
 
-def delete_layer(layer: MapLayer) -> None:
+def _audit_layer(actor, action: str, layer: MapLayer) -> None:
+    snapshot = {"layer": layer.name, "kind": layer.kind}
+    before, after = (snapshot, None) if action == "layer.deleted" else (None, snapshot)
+    audit.record(actor, action, "consultation", layer.consultation_id, before=before, after=after)
+
+
+def delete_layer(layer: MapLayer, *, actor=None) -> None:
+    _audit_layer(actor, "layer.deleted", layer)
     key = layer.image_key
     db.session.delete(layer)
     db.session.flush()
@@ -280,8 +340,13 @@ def _insert_for(dialect: str):
 
 def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None:
     """Staff set the status and answer; the author hears about it by mail."""
+    before = {"status": idea.status, "response": idea.response}
     idea.status = status.value
     idea.response = (response or "").strip() or None
+    audit.record(
+        staff, "idea.answered", "idea", idea.id,
+        before=before, after={"status": idea.status, "response": idea.response},
+    )
     idea.responded_at = utcnow()
     idea.responded_by_id = staff.id
     db.session.flush()

@@ -185,7 +185,7 @@ def change_state(slug: str):
         if target is State.OPEN and consultation.is_plan and consultation.plan_layer is None:
             flash(_("A plan-only consultation needs its plan image before it can open."), "error")
             return redirect(url_for("consultations.edit", slug=slug))
-        services.change_state(consultation, target)
+        services.change_state(consultation, target, actor=current_user)
     except services.ResultsMissing:
         flash(
             _("Please write the results in the field “Results” and save them before you publish them."),
@@ -206,7 +206,9 @@ def add_category(slug: str):
     consultation = load_for_staff(slug)
     category_form = CategoryForm()
     if category_form.validate_on_submit():
-        services.add_category(consultation, category_form.name.data, category_form.color.data)
+        services.add_category(
+            consultation, category_form.name.data, category_form.color.data, actor=current_user
+        )
         db.session.commit()
         flash(_("The category has been added."), "success")
         return redirect(url_for("consultations.edit", slug=slug))
@@ -238,7 +240,7 @@ def delete_category(slug: str, category_id: int):
         )
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.delete_category(category)
+    services.delete_category(category, actor=current_user)
     db.session.commit()
     flash(_("The category has been removed."), "success")
     return redirect(url_for("consultations.edit", slug=slug))
@@ -297,6 +299,7 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
                 data=form.image.data.read(),
                 corners=corners,
                 description=form.description.data,
+                actor=current_user,
                 **common,
             )
         except uploads.UploadError as error:
@@ -335,6 +338,7 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
         url=url,
         wms_layers=form.wms_layers.data,
         wms_format=form.wms_format.data,
+        actor=current_user,
         **common,
     )
 
@@ -356,7 +360,7 @@ def delete_layer(slug: str, layer_id: int):
         )
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.delete_layer(layer)
+    services.delete_layer(layer, actor=current_user)
     db.session.commit()
     flash(_("The layer has been removed."), "success")
     return redirect(url_for("consultations.edit", slug=slug))

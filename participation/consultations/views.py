@@ -20,7 +20,8 @@ from participation.consultations.models import (
     IdeaStatus,
     State,
 )
-from participation.core import features, geo, uploads
+from participation.core import audit, features, geo, uploads
+from participation.core.access import Role
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, choices, show_form
 from participation.core.htmx import render_page_or_fragment
@@ -298,13 +299,29 @@ def answer(slug: str, idea_id: int):
 @bp.get("/beteiligung/<slug>/export.csv")
 def export_csv(slug: str):
     consultation = load_consultation(slug)
-    return exports.csv_response(consultation)
+    response = exports.csv_response(consultation)
+    _audit_export(consultation, "csv")
+    return response
 
 
 @bp.get("/beteiligung/<slug>/export.geojson")
 def export_geojson(slug: str):
     consultation = load_consultation(slug)
-    return exports.geojson_response(consultation)
+    response = exports.geojson_response(consultation)
+    _audit_export(consultation, "geojson")
+    return response
+
+
+def _audit_export(consultation: Consultation, fmt: str) -> None:
+    """The exports are public open data: anyone may download them, so an anonymous or a
+    resident's download is no staff action and is not logged (it would only fill the log and
+    record residents' reading). A download by staff or an administrator is, like every other
+    staff action on a consultation."""
+    if current_user.is_authenticated and current_user.has_role(Role.STAFF, Role.ADMIN):
+        audit.record(
+            current_user, "consultation.exported", "consultation", consultation.id, after={"format": fmt}
+        )
+        db.session.commit()
 
 
 @bp.get("/media/<path:key>")

@@ -23,6 +23,20 @@ ACTION_LABELS = {
     "role.changed": _l("Role changed"),
     "account.deleted": _l("Account deleted"),
     "audit.exported": _l("Audit log exported"),
+    "consultation.created": _l("Consultation created"),
+    "consultation.updated": _l("Consultation edited"),
+    "consultation.state_changed": _l("Consultation state changed"),
+    "consultation.exported": _l("Ideas exported"),
+    "category.added": _l("Category added"),
+    "category.deleted": _l("Category removed"),
+    "layer.added": _l("Map layer added"),
+    "layer.deleted": _l("Map layer removed"),
+    "idea.answered": _l("Idea answered"),
+    "project.created": _l("Project created"),
+    "project.updated": _l("Project edited"),
+    "project.update_added": _l("Project update posted"),
+    "project.image_added": _l("Project image added"),
+    "project.image_deleted": _l("Project image removed"),
 }
 
 # The same statements are in the migration that creates the table (b7e1a2c30003); DDL

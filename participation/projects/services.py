@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from participation.core import events, fragments, geo, slugs, uploads
+from participation.core import audit, events, fragments, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.extensions import db
 from participation.projects.models import (
@@ -26,6 +26,41 @@ PROJECT_UPDATED = events.declare(
     "project.updated", "a project posted an update; payload: update_id, published (the project)"
 )
 fragments.forget_on(fragments.HOME_OVERVIEW, PROJECT_SAVED, PROJECT_UPDATED)
+
+
+# What the audit log keeps of a project: small fields as they are, the location only as its
+# bounding box, the milestones as "date | title | done" lines, and of the long texts only that
+# they changed.
+AUDITED_FIELDS = (
+    "title", "status", "district", "topic", "budget_eur", "published", "council_papers", "contact_name",
+    "contact_email", "consultation_ids", "milestones", "location_bbox",
+)
+AUDITED_TEXTS = ("summary", "body")
+
+
+def _audit_snapshot(project: Project | None) -> dict:
+    if project is None:
+        return {}
+    values = {field: getattr(project, field) for field in (*AUDITED_FIELDS[:-3], *AUDITED_TEXTS)}
+    values["council_papers"] = list(project.council_papers or [])
+    values["consultation_ids"] = sorted(link.consultation_id for link in project.consultation_links)
+    values["milestones"] = sorted(milestones_text(project).splitlines())
+    values["location_bbox"] = project.bounds.as_list() if project.bounds else None
+    return values
+
+
+def _audit_changes(old: dict, new: dict) -> tuple[dict, dict]:
+    """(before, after) of the fields that differ; a changed long text as "<field>_changed": True."""
+    before, after = {}, {}
+    for field in AUDITED_FIELDS:
+        if old.get(field) != new[field]:
+            if field in old:
+                before[field] = old[field]
+            after[field] = new[field]
+    for field in AUDITED_TEXTS:
+        if (old.get(field) or "") != (new[field] or ""):
+            after[f"{field}_changed"] = True
+    return before, after
 
 
 class ProjectInputError(ValueError):
@@ -97,6 +132,7 @@ def save_project(
 ) -> Project:
     """Create or update a project; a new status tells its followers."""
     old_status = project.status if project is not None else None
+    created, snapshot = project is None, _audit_snapshot(project)
     if project is None:
         project = Project(slug=slugs.unique_slug(Project, title, fallback="projekt"), created_by_id=author.id)
         db.session.add(project)
@@ -119,6 +155,11 @@ def save_project(
         ProjectConsultation(consultation_id=i) for i in dict.fromkeys(consultation_ids)
     ]
     db.session.flush()
+    before, after = _audit_changes(snapshot, _audit_snapshot(project))
+    if created:
+        audit.record(author, "project.created", "project", project.id, after=after)
+    else:  # also a save that changed nothing: staff saved the form
+        audit.record(author, "project.updated", "project", project.id, before=before, after=after)
     events.emit(PROJECT_SAVED, actor=author, subject=project)
     if old_status is not None and old_status != project.status and project.published:
         events.emit(PROJECT_STATUS_CHANGED, actor=author, subject=project, status=project.status)
@@ -129,13 +170,17 @@ def add_update(project: Project, author, title: str, body: str) -> ProjectUpdate
     update = ProjectUpdate(project=project, author_id=author.id, title=title.strip(), body=body.strip())
     db.session.add(update)
     db.session.flush()
+    audit.record(
+        author, "project.update_added", "project", project.id,
+        after={"update_id": update.id, "title": update.title},
+    )
     events.emit(
         PROJECT_UPDATED, actor=author, subject=project, update_id=update.id, published=project.published
     )
     return update
 
 
-def add_image(project: Project, data: bytes, description: str) -> ProjectImage:
+def add_image(project: Project, data: bytes, description: str, *, actor=None) -> ProjectImage:
     stored = uploads.store_image(data, f"projects/{project.id}", thumbnail_side=640)
     image = ProjectImage(
         project=project,
@@ -146,10 +191,18 @@ def add_image(project: Project, data: bytes, description: str) -> ProjectImage:
     )
     db.session.add(image)
     db.session.flush()
+    audit.record(
+        actor, "project.image_added", "project", project.id,
+        after={"image_id": image.id, "description": image.description},
+    )
     return image
 
 
-def delete_image(image: ProjectImage) -> None:
+def delete_image(image: ProjectImage, *, actor=None) -> None:
+    audit.record(
+        actor, "project.image_deleted", "project", image.project_id,
+        before={"image_id": image.id, "description": image.description},
+    )
     keys = [k for k in (image.key, image.thumbnail_key) if k]
     db.session.delete(image)
     db.session.flush()

@@ -136,7 +136,9 @@ def add_image(slug: str):
         else:
             try:
                 with db.session.begin_nested():
-                    services.add_image(project, form.image.data.read(), form.description.data)
+                    services.add_image(
+                        project, form.image.data.read(), form.description.data, actor=current_user
+                    )
             except uploads.UploadError as error:
                 form.image.errors = [str(error)]
             else:
@@ -152,7 +154,7 @@ def delete_image(slug: str, image_id: int):
     image = owned_or_404(ProjectImage, image_id, project_id=project.id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.delete_image(image)
+    services.delete_image(image, actor=current_user)
     db.session.commit()
     flash(_("The image has been removed."), "success")
     return redirect(url_for("projects.edit", slug=project.slug) + "#images")
