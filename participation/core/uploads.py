@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from participation.extensions import db
+from participation.core import events
 
 # Plans and aerial images (uploaded by staff) may also be GIFs and as large as a request
 # allows; residents' photos are JPEG, PNG or WebP of at most 8 MB.
@@ -83,27 +81,25 @@ def storage() -> Storage:
     return store
 
 
-_PENDING_DELETE = "participation_uploads_delete_after_commit"
+UPLOAD_DISCARDED = events.declare(
+    "upload.discarded", "rows stopped using stored files; payload: keys (the storage keys to delete)"
+)
 
 
-def delete_after_commit(key: str) -> None:
-    """Forget a stored file once the transaction that stopped using it has committed; a
-    rolled-back request keeps the file its rows still point to."""
-    db.session.info.setdefault(_PENDING_DELETE, []).append(key)
+def delete_after_commit(*keys: str) -> None:
+    """Forget stored files once the transaction that stopped using them has committed; a
+    rolled-back request (or SAVEPOINT) keeps the files its rows still point to."""
+    if keys:
+        events.emit(UPLOAD_DISCARDED, keys=list(keys))
 
 
-@event.listens_for(Session, "after_commit")
-def _delete_pending(session: Session) -> None:
-    keys = session.info.pop(_PENDING_DELETE, [])
-    if keys and has_app_context():
-        store = storage()
-        for key in keys:
-            store.delete(key)
+def _delete_discarded(discarded: events.Event) -> None:
+    store = storage()
+    for key in discarded["keys"]:
+        store.delete(key)
 
 
-@event.listens_for(Session, "after_rollback")
-def _keep_pending(session: Session) -> None:
-    session.info.pop(_PENDING_DELETE, None)
+events.subscribe(UPLOAD_DISCARDED, _delete_discarded)
 
 
 def valid_key(key: str) -> bool:

@@ -71,6 +71,47 @@ def test_files_are_deleted_only_when_the_transaction_commits(app, upload_storage
         upload_storage.read("ideas/gone.jpg")
 
 
+def test_a_discarded_file_is_deleted_after_the_commit(app, upload_storage):
+    from participation.extensions import db
+
+    upload_storage.save("ideas/photo.jpg", b"p")
+    upload_storage.save("ideas/photo-thumb.jpg", b"t")
+    with app.app_context():
+        uploads.delete_after_commit("ideas/photo.jpg", "ideas/photo-thumb.jpg")
+        assert upload_storage.read("ideas/photo.jpg") == b"p"  # still there until the commit
+        db.session.commit()
+    for key in ("ideas/photo.jpg", "ideas/photo-thumb.jpg"):
+        with pytest.raises(FileNotFoundError):
+            upload_storage.read(key)
+
+
+def test_a_discarded_file_is_kept_after_a_rollback(app, upload_storage):
+    from participation.extensions import db
+
+    upload_storage.save("ideas/photo.jpg", b"p")
+    with app.app_context():
+        uploads.delete_after_commit("ideas/photo.jpg")
+        db.session.rollback()
+        db.session.commit()  # a later commit does not bring the rolled-back deletion back
+    assert upload_storage.read("ideas/photo.jpg") == b"p"
+
+
+def test_a_file_discarded_in_a_rolled_back_savepoint_is_kept(app, upload_storage):
+    from participation.extensions import db
+
+    upload_storage.save("ideas/keep.jpg", b"k")
+    upload_storage.save("ideas/gone.jpg", b"g")
+    with app.app_context():
+        uploads.delete_after_commit("ideas/gone.jpg")
+        savepoint = db.session.begin_nested()
+        uploads.delete_after_commit("ideas/keep.jpg")
+        savepoint.rollback()
+        db.session.commit()
+    assert upload_storage.read("ideas/keep.jpg") == b"k"
+    with pytest.raises(FileNotFoundError):
+        upload_storage.read("ideas/gone.jpg")
+
+
 def _pdf_page(width: float, height: float) -> bytes:
     """A one-page PDF with a page of `width` × `height` points, made by PDFium itself."""
     import pypdfium2
