@@ -83,11 +83,12 @@ def _register_blueprints(app: Flask) -> None:
     from participation.comments.views import bp as comments_bp
     from participation.consultations.api import bp as consultations_api_bp
     from participation.consultations.views import bp as consultations_bp
+    from participation.core.media import bp as media_bp
     from participation.notifications.views import bp as notifications_bp
     from participation.pages.views import bp as pages_bp
     from participation.projects.views import bp as projects_bp
 
-    for blueprint in (pages_bp, accounts_bp, consultations_bp, consultations_api_bp, projects_bp,
+    for blueprint in (pages_bp, accounts_bp, media_bp, consultations_bp, consultations_api_bp, projects_bp,
                       comments_bp, notifications_bp):
         app.register_blueprint(blueprint)
 

@@ -51,7 +51,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "consultations.answer": Access.STAFF,
     "consultations.export_csv": Access.PUBLIC,
     "consultations.export_geojson": Access.PUBLIC,
-    "consultations.media": Access.PUBLIC,
+    "media.file": Access.PUBLIC,
     "consultations.manage": Access.STAFF,
     "consultations.create": Access.STAFF,
     "consultations.edit": Access.STAFF,

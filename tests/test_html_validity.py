@@ -52,7 +52,7 @@ NOT_PAGES = {
     "accounts.admin_role_changes",  # redirects to the audit log, filtered to role changes
     "consultations.export_csv",
     "consultations.export_geojson",
-    "consultations.media",
+    "media.file",
     "consultations_api.consultations",
     "consultations_api.consultation",
     "consultations_api.ideas",

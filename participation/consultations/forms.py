@@ -10,12 +10,10 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participation.consultations.models import (
     IDEA_BODY_MAX,
@@ -26,12 +24,7 @@ from participation.consultations.models import (
     MAP_MODE_LABELS,
     WMS_FORMATS,
 )
-from participation.core.forms import FiniteFloatField, choices, max_length, required
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from participation.core.forms import FiniteFloatField, MultiCheckboxField, choices, max_length, required
 
 
 class ConsultationForm(FlaskForm):

@@ -22,7 +22,7 @@ def _spec(layer: MapLayer, consultation: Consultation) -> LayerSpec | None:
         return LayerSpec(
             layer.name,
             "image",
-            url_for("consultations.media", key=layer.image_key),
+            url_for("media.file", key=layer.image_key),
             bounds,
             layer.opacity,
             layer.is_base,

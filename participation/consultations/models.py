@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.core import geo
 from participation.core.access import Role
 from participation.core.content import AuthoredContent, Visibility
+from participation.core.geo_columns import BBoxColumns
 from participation.core.locale import city_today
 from participation.core.models import TimestampMixin, utcnow
 from participation.extensions import db
@@ -99,27 +100,6 @@ LAYER_KIND_LABELS = {
     LayerKind.XYZ: _l("Tile service (XYZ)"),
     LayerKind.WMS: _l("Web Map Service (WMS)"),
 }
-
-
-class BBoxColumns:
-    """A GeoJSON geometry and its bounding box; the box columns carry the index."""
-
-    geometry: Mapped[dict | None] = mapped_column(JSON)
-    min_lon: Mapped[float | None] = mapped_column(Float)
-    min_lat: Mapped[float | None] = mapped_column(Float)
-    max_lon: Mapped[float | None] = mapped_column(Float)
-    max_lat: Mapped[float | None] = mapped_column(Float)
-
-    def set_geometry(self, geometry: dict | None) -> None:
-        self.geometry = geometry
-        box = geo.bbox(geometry) if geometry else None
-        self.min_lon, self.min_lat, self.max_lon, self.max_lat = box.as_list() if box else [None] * 4
-
-    @property
-    def bounds(self) -> geo.BBox | None:
-        if self.min_lon is None:
-            return None
-        return geo.BBox(self.min_lon, self.min_lat, self.max_lon, self.max_lat)
 
 
 class Consultation(TimestampMixin, BBoxColumns, db.Model):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -322,20 +320,6 @@ def _audit_export(consultation: Consultation, fmt: str) -> None:
             current_user, "consultation.exported", "consultation", consultation.id, after={"format": fmt}
         )
         db.session.commit()
-
-
-@bp.get("/media/<path:key>")
-def media(key: str):
-    if not uploads.valid_key(key):
-        abort(404)
-    try:
-        data = uploads.storage().read(key)
-    except FileNotFoundError:
-        abort(404)
-    mimetype = "image/png" if key.endswith(".png") else "image/jpeg"
-    response = send_file(io.BytesIO(data), mimetype=mimetype, max_age=86400)
-    response.headers["Content-Disposition"] = "inline"
-    return response
 
 
 from participation.consultations import staff_views  # noqa: E402, F401 - routes on this blueprint

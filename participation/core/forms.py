@@ -6,8 +6,9 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, FloatField, SelectChoice
+from wtforms import EmailField, FloatField, SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 REQUIRED = _l("Please fill in this field.")
 
@@ -63,3 +64,10 @@ class FiniteFloatField(FloatField):
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
             raise ValueError(self.invalid_value_message or _("Please enter a number."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -6,8 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, NumberRange, Optional
 
-from participation.consultations.forms import MultiCheckboxField
-from participation.core.forms import choices, max_length, required
+from participation.core.forms import MultiCheckboxField, choices, max_length, required
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS
 
 MARKDOWN_HINT = _l("Markdown is allowed: **bold**, *italic*, lists and links.")

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.consultations.models import BBoxColumns
 from participation.core.access import Role
+from participation.core.geo_columns import BBoxColumns
 from participation.core.locale import city_today
 from participation.core.models import TimestampMixin, utcnow
 from participation.extensions import db
