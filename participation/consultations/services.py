@@ -53,19 +53,6 @@ def _audit_snapshot(consultation: Consultation | None) -> dict:
     return values
 
 
-def _audit_changes(old: dict, new: dict) -> tuple[dict, dict]:
-    """(before, after) of the fields that differ; a changed long text as "<field>_changed": True."""
-    before, after = {}, {}
-    for field in AUDITED_FIELDS:
-        if old.get(field) != new[field]:
-            if field in old:
-                before[field] = old[field]
-            after[field] = new[field]
-    for field in AUDITED_TEXTS:
-        if (old.get(field) or "") != (new[field] or ""):
-            after[f"{field}_changed"] = True
-    return before, after
-
 
 class InvalidTransition(ValueError):
     pass
@@ -111,7 +98,7 @@ def save_consultation(
     if not keep_area:
         consultation.set_geometry(area)
     db.session.flush()
-    before, after = _audit_changes(snapshot, _audit_snapshot(consultation))
+    before, after = audit.changes(snapshot, _audit_snapshot(consultation), AUDITED_FIELDS, AUDITED_TEXTS)
     if created:
         audit.record(author, "consultation.created", "consultation", consultation.id, after=after)
     else:  # also a save that changed nothing: staff saved the form

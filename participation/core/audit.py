@@ -124,3 +124,18 @@ def record(
         entry.actor = actor
     db.session.add(entry)
     return entry
+
+
+def changes(old: dict, new: dict, fields, texts=()) -> tuple[dict, dict]:
+    """(before, after) of the `fields` that differ between two snapshots of an object; of the
+    long `texts` only that they changed ("<field>_changed": True), so entries stay small."""
+    before, after = {}, {}
+    for field in fields:
+        if old.get(field) != new[field]:
+            if field in old:
+                before[field] = old[field]
+            after[field] = new[field]
+    for field in texts:
+        if (old.get(field) or "") != (new[field] or ""):
+            after[f"{field}_changed"] = True
+    return before, after

@@ -49,19 +49,6 @@ def _audit_snapshot(project: Project | None) -> dict:
     return values
 
 
-def _audit_changes(old: dict, new: dict) -> tuple[dict, dict]:
-    """(before, after) of the fields that differ; a changed long text as "<field>_changed": True."""
-    before, after = {}, {}
-    for field in AUDITED_FIELDS:
-        if old.get(field) != new[field]:
-            if field in old:
-                before[field] = old[field]
-            after[field] = new[field]
-    for field in AUDITED_TEXTS:
-        if (old.get(field) or "") != (new[field] or ""):
-            after[f"{field}_changed"] = True
-    return before, after
-
 
 class ProjectInputError(ValueError):
     def __init__(self, field: str, message):
@@ -155,7 +142,7 @@ def save_project(
         ProjectConsultation(consultation_id=i) for i in dict.fromkeys(consultation_ids)
     ]
     db.session.flush()
-    before, after = _audit_changes(snapshot, _audit_snapshot(project))
+    before, after = audit.changes(snapshot, _audit_snapshot(project), AUDITED_FIELDS, AUDITED_TEXTS)
     if created:
         audit.record(author, "project.created", "project", project.id, after=after)
     else:  # also a save that changed nothing: staff saved the form
