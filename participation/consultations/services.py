@@ -31,8 +31,12 @@ CONSULTATION_SAVED = events.declare("consultation.saved", "staff created or edit
 CONSULTATION_STATE_CHANGED = events.declare(
     "consultation.state_changed", "a consultation was published, closed or evaluated; payload: state"
 )
+IDEA_SAVED = events.declare(
+    "idea.saved", "a resident published or edited an idea; payload: consultation_id, created (bool)"
+)
 IDEA_ANSWERED = events.declare(
-    "idea.answered", "staff set an idea's status and answer; payload: status, answered (bool), author_id"
+    "idea.answered",
+    "staff set an idea's status and answer; payload: status, answered (bool), author_id, consultation_id",
 )
 fragments.forget_on(fragments.HOME_OVERVIEW, CONSULTATION_SAVED, CONSULTATION_STATE_CHANGED)
 
@@ -277,6 +281,7 @@ def save_idea(
             formats=uploads.PHOTO_FORMATS,
             max_bytes=uploads.PHOTO_MAX_BYTES,
         )
+    created = idea is None
     if idea is None:
         idea = Idea(
             consultation=consultation,
@@ -302,6 +307,7 @@ def save_idea(
     db.session.flush()
     for key in old_keys:
         uploads.delete_after_commit(key)
+    events.emit(IDEA_SAVED, actor=author, subject=idea, consultation_id=consultation.id, created=created)
     return idea
 
 
@@ -339,7 +345,7 @@ def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None
     db.session.flush()
     events.emit(  # followers hear of it (notifications); the author gets the mail below
         IDEA_ANSWERED, actor=staff, subject=idea, status=idea.status, answered=idea.response is not None,
-        author_id=idea.author_id,
+        author_id=idea.author_id, consultation_id=idea.consultation_id,
     )
     if idea.author is not None:
         notification_mail.send_personal(
