@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from flask import Flask, jsonify
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from participation import accounts, comments, consultations, core, notifications, pages, projects
 from participation.access_table import ROUTE_ACCESS
 from participation.core import access, errors, inputs, locale, security
 from participation.core.sanitize import render_markdown
 from participation.extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
+from participation.seed import seed_cli
 from participation.settings import PROJECT_ROOT, Settings
+
+# The explicit list of what this installation is made of (see _init_features).
+FEATURES = (core, pages, accounts, consultations, projects, comments, notifications)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -38,10 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     inputs.init_app(app)  # also bounds <int:...> ids, so it must come before any route
     app.before_request(access.enforce_access)
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_personal_data()
-    _register_subscribers(app)
-    _register_cli(app)
+    _init_features(app)
     security.init_security(app)
     errors.init_error_pages(app)
     _init_templates(app)
@@ -78,43 +79,14 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from participation.accounts.views import bp as accounts_bp
-    from participation.comments.views import bp as comments_bp
-    from participation.consultations.api import bp as consultations_api_bp
-    from participation.consultations.views import bp as consultations_bp
-    from participation.core.media import bp as media_bp
-    from participation.notifications.views import bp as notifications_bp
-    from participation.pages.views import bp as pages_bp
-    from participation.projects.views import bp as projects_bp
-
-    for blueprint in (pages_bp, accounts_bp, media_bp, consultations_bp, consultations_api_bp, projects_bp,
-                      comments_bp, notifications_bp):
-        app.register_blueprint(blueprint)
-
-
-def _register_personal_data() -> None:
-    """Each feature's exporter and eraser of personal data (the data export, account deletion)."""
-    for feature in ("accounts", "consultations", "comments", "notifications", "pages"):
-        importlib.import_module(f"participation.{feature}.personal_data")
-
-
-def _register_subscribers(app: Flask) -> None:
-    """Who acts on the events features emit (core.events), after they are committed."""
-    from participation.notifications import subscribers as notification_subscribers
-
-    notification_subscribers.init_app(app)
-
-
-def _register_cli(app: Flask) -> None:
-    from participation.accounts.cli import users_cli
-    from participation.comments.cli import comments_cli
-    from participation.core.cli import mail_cli
-    from participation.notifications.cli import notifications_cli
-    from participation.seed import seed_cli
-
-    for group in (users_cli, mail_cli, seed_cli, notifications_cli, comments_cli):
-        app.cli.add_command(group)
+def _init_features(app: Flask) -> None:
+    """Each feature plugs itself in: blueprint, targets, event kinds and subscribers, template
+    globals, CLI. The order matters: a feature's kinds are declared before others subscribe to
+    them (notifications listens to comments, consultations and projects), and the installed
+    features are listed in this order (home page, staff overview)."""
+    for feature in FEATURES:
+        feature.init_app(app)
+    app.cli.add_command(seed_cli)
 
 
 def _init_templates(app: Flask) -> None:

@@ -14,9 +14,9 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from participation.accounts import services
+from participation.accounts.blueprint import bp
 from participation.accounts.forms import RoleForm
 from participation.accounts.models import User
-from participation.accounts.views import bp
 from participation.core import audit
 from participation.core.access import ROLE_LABELS, Role
 from participation.core.audit import ACTION_LABELS, AuditEntry

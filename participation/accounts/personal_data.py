@@ -76,6 +76,8 @@ def _export_account(user) -> dict:
     }
 
 
-personal_data.register_exporter(
-    "account", _export_account, title=_l("Your account"), labels=LABELS, position=0
-)
+def register() -> None:
+    """What the data export and the account deletion take from this feature (called by init_app)."""
+    personal_data.register_exporter(
+        "account", _export_account, title=_l("Your account"), labels=LABELS, position=0
+    )

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from participation.accounts import export, services, sessions, throttle, tokens
+from participation.accounts.blueprint import bp
 from participation.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -20,18 +21,11 @@ from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.locale import LOCALE_SESSION_KEY, LOCALES, current_locale
 from participation.core.navigation import redirect_next
-from participation.extensions import db, limiter, login_manager
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
+from participation.extensions import db, limiter
 
 AUTH_LIMIT = "10 per minute; 100 per day"
 MAIL_LIMIT = "5 per 15 minutes"
 SIGNUP_MAILS_LIMIT = "5 per hour"
-
-
-@login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    return sessions.load(session_token)
 
 
 def sign_in(user: User, remember: bool = False) -> None:
@@ -276,5 +270,3 @@ def account_deleted():
         return redirect(url_for("pages.home"))
     return render_template("accounts/account_deleted.html", erased=services.what_deletion_erases())
 
-
-from participation.accounts import admin_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -98,10 +98,12 @@ def _erase(user) -> None:
     db.session.execute(delete(CommentVote).where(CommentVote.user_id == user.id))
 
 
-personal_data.register_exporter(
-    "comments", _export_comments, title=_l("Your comments"), labels=COMMENT_LABELS, position=20
-)
-personal_data.register_exporter(
-    "comment_votes", _export_votes, title=_l("Your votes on comments"), labels=VOTE_LABELS, position=21
-)
-personal_data.register_eraser(_erase, erases=_l("Your votes on comments"))
+def register() -> None:
+    """What the data export and the account deletion take from this feature (called by init_app)."""
+    personal_data.register_exporter(
+        "comments", _export_comments, title=_l("Your comments"), labels=COMMENT_LABELS, position=20
+    )
+    personal_data.register_exporter(
+        "comment_votes", _export_votes, title=_l("Your votes on comments"), labels=VOTE_LABELS, position=21
+    )
+    personal_data.register_eraser(_erase, erases=_l("Your votes on comments"))

@@ -17,10 +17,12 @@ from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
 
-COMMENT_CREATED = events.declare(
-    "comment.created", "a comment or reply was written; payload: target_type, target_id, parent_id"
-)
-COMMENT_DELETED = events.declare("comment.deleted", "its author withdrew a comment")
+COMMENT_CREATED = "comment.created"
+COMMENT_DELETED = "comment.deleted"
+EVENTS = {  # declared by init_app
+    COMMENT_CREATED: "a comment or reply was written; payload: target_type, target_id, parent_id",
+    COMMENT_DELETED: "its author withdrew a comment",
+}
 
 
 class CommentRefused(Exception):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.comments import queries, services
+from participation.comments.blueprint import bp
 from participation.comments.forms import CommentForm, ReplyForm
 from participation.comments.models import SORT_LABELS, STANCE_LABELS, Comment, Sort
 from participation.core import targets
@@ -22,8 +23,6 @@ from participation.core.forms import ActionForm, show_form
 from participation.core.models import utcnow
 from participation.core.pagination import page_number
 from participation.extensions import db, htmx, limiter
-
-bp = Blueprint("comments", __name__, template_folder="templates")
 
 # What the last plain-form action did, shown once at the comment it concerns: the flash at the
 # top of the layout is out of sight when the page opens at the comment's anchor.
@@ -89,7 +88,6 @@ def section_context(target: targets.Target, *, sort: Sort | None = None, page: i
     }
 
 
-@bp.app_template_global()
 def comment_section(target_type: str, target_id: int) -> dict:
     """For the pages of commentable things: `{% with c = comment_section("idea", idea.id) %}`."""
     target = load_target(target_type, target_id)

@@ -1,1 +1,40 @@
 """Consultations: questions asked on a map or a plan, answered with ideas and supports."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from participation.consultations import (  # noqa: F401 - views, staff_views and api put routes on bp
+        api,
+        commentable,
+        personal_data,
+        services,
+        staff_views,
+        views,
+    )
+    from participation.consultations.blueprint import api_bp, bp
+    from participation.core import errors, events, features, fragments
+
+    events.declare_all(services.EVENTS)
+    fragments.forget_on(
+        fragments.HOME_OVERVIEW, services.CONSULTATION_SAVED, services.CONSULTATION_STATE_CHANGED
+    )
+    commentable.register()
+    personal_data.register()
+    app.add_template_global(views.open_consultations)
+    features.register(app, features.Feature(
+        "consultations",
+        title=_l("Consultations"),
+        index_endpoint="consultations.index",
+        promise=_l("Look at plans and place your ideas on the map."),
+        manage_endpoint="consultations.manage",
+        manage_label=_l("All consultations"),
+        create_endpoint="consultations.create",
+        create_label=_l("New consultation"),
+    ))
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    errors.answer_json_under(app, api_bp.url_prefix)  # unknown paths and wrong methods included

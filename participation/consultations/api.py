@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Response, abort, jsonify, request
 from flask_login import current_user
 
 from participation.consultations import queries
+from participation.consultations.blueprint import api_bp as bp
 from participation.consultations.models import Consultation
 from participation.consultations.openapi import SLUG_PATTERN, openapi_document
-from participation.core import errors
 from participation.core.urls import external_url
 from participation.extensions import db
-
-bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
-# Every error under /api/v1 is problem+json, unknown paths and wrong methods included.
-bp.record_once(lambda state: errors.answer_json_under(state.app, state.url_prefix))
 
 
 def _summary(consultation: Consultation, idea_count: int) -> dict:

@@ -102,10 +102,12 @@ def _erase(user) -> None:
         idea.photo_key = idea.thumbnail_key = idea.photo_description = None
 
 
-personal_data.register_exporter(
-    "ideas", _export_ideas, title=_l("Your ideas"), labels=IDEA_LABELS, position=10
-)
-personal_data.register_exporter(
-    "idea_supports", _export_supports, title=_l("Ideas you support"), labels=SUPPORT_LABELS, position=11
-)
-personal_data.register_eraser(_erase, erases=_l("Your support for ideas, and the photos of your ideas"))
+def register() -> None:
+    """What the data export and the account deletion take from this feature (called by init_app)."""
+    personal_data.register_exporter(
+        "ideas", _export_ideas, title=_l("Your ideas"), labels=IDEA_LABELS, position=10
+    )
+    personal_data.register_exporter(
+        "idea_supports", _export_supports, title=_l("Ideas you support"), labels=SUPPORT_LABELS, position=11
+    )
+    personal_data.register_eraser(_erase, erases=_l("Your support for ideas, and the photos of your ideas"))

@@ -20,25 +20,25 @@ from participation.consultations.models import (
     Support,
     Visibility,
 )
-from participation.core import audit, events, fragments, geo, slugs, uploads
+from participation.core import audit, events, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.core.urls import external_url
 from participation.extensions import db
 from participation.notifications import mail as notification_mail
 from participation.notifications.text import markdown_to_text
 
-CONSULTATION_SAVED = events.declare("consultation.saved", "staff created or edited a consultation")
-CONSULTATION_STATE_CHANGED = events.declare(
-    "consultation.state_changed", "a consultation was published, closed or evaluated; payload: state"
-)
-IDEA_SAVED = events.declare(
-    "idea.saved", "a resident published or edited an idea; payload: consultation_id, created (bool)"
-)
-IDEA_ANSWERED = events.declare(
-    "idea.answered",
-    "staff set an idea's status and answer; payload: status, answered (bool), author_id, consultation_id",
-)
-fragments.forget_on(fragments.HOME_OVERVIEW, CONSULTATION_SAVED, CONSULTATION_STATE_CHANGED)
+CONSULTATION_SAVED = "consultation.saved"
+CONSULTATION_STATE_CHANGED = "consultation.state_changed"
+IDEA_SAVED = "idea.saved"
+IDEA_ANSWERED = "idea.answered"
+# What this feature announces (declared by init_app), for notifications, caches and live updates.
+EVENTS = {
+    CONSULTATION_SAVED: "staff created or edited a consultation",
+    CONSULTATION_STATE_CHANGED: "a consultation was published, closed or evaluated; payload: state",
+    IDEA_SAVED: "a resident published or edited an idea; payload: consultation_id, created (bool)",
+    IDEA_ANSWERED: "staff set an idea's status and answer; payload: status, answered (bool), author_id, "
+    "consultation_id",
+}
 
 
 # What the audit log keeps of a consultation: small fields as they are, the area only as its

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.consultations import maps, queries, services
+from participation.consultations.blueprint import bp
 from participation.consultations.forms import CategoryForm, ConsultationForm, LayerForm, StateForm
 from participation.consultations.models import (
     TRANSITION_LABELS,
@@ -16,7 +17,6 @@ from participation.consultations.models import (
     MapLayer,
     State,
 )
-from participation.consultations.views import bp
 from participation.core import geo, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from participation.consultations import commentable as _commentable  # noqa: F401 - registers ideas for comments
 from participation.consultations import exports, maps, queries, services
-from participation.consultations import personal_data as _personal_data  # noqa: F401 - registers exporters
+from participation.consultations.blueprint import bp
 from participation.consultations.forms import AnswerForm, IdeaForm
 from participation.consultations.models import (
     IDEA_STATUS_LABELS,
@@ -18,7 +16,7 @@ from participation.consultations.models import (
     IdeaStatus,
     State,
 )
-from participation.core import audit, features, geo, uploads
+from participation.core import audit, geo, uploads
 from participation.core.access import Role
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, choices, show_form
@@ -27,20 +25,7 @@ from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.extensions import db, limiter
 
-bp = Blueprint("consultations", __name__, template_folder="templates")
-features.register_with(bp, features.Feature(
-    "consultations",
-    title=_l("Consultations"),
-    index_endpoint="consultations.index",
-    promise=_l("Look at plans and place your ideas on the map."),
-    manage_endpoint="consultations.manage",
-    manage_label=_l("All consultations"),
-    create_endpoint="consultations.create",
-    create_label=_l("New consultation"),
-))
 
-
-@bp.app_template_global()
 def open_consultations(limit: int = 5) -> list[Consultation]:
     """For the home page: the newest consultations that accept ideas."""
     return list(db.session.scalars(Consultation.open_ones().limit(limit)))
@@ -321,5 +306,3 @@ def _audit_export(consultation: Consultation, fmt: str) -> None:
         )
         db.session.commit()
 
-
-from participation.consultations import staff_views  # noqa: E402, F401 - routes on this blueprint

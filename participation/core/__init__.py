@@ -1,1 +1,16 @@
 """The shared kernel: imported by every feature, imports none of them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """What the kernel itself serves and listens to: uploaded files, the mail outbox, deletions."""
+    from participation.core import mail, media, uploads
+    from participation.core.cli import mail_cli
+
+    mail.init_app(app)
+    uploads.init_app(app)
+    app.register_blueprint(media.bp)
+    app.cli.add_command(mail_cli)

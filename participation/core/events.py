@@ -66,6 +66,12 @@ def declare(kind: str, description: str = "") -> str:
     return kind
 
 
+def declare_all(kinds: dict[str, str]) -> None:
+    """A feature's `init_app` declares the kinds it owns: {kind: what it means}."""
+    for kind, description in kinds.items():
+        declare(kind, description)
+
+
 def subscribe(kind: str, subscriber: Callable[[Event], Any]) -> None:
     """Run `subscriber(event)` after each committed event of `kind` (once, however often called)."""
     if kind not in KINDS:

@@ -1,7 +1,7 @@
 """Which features this installation has, so that pages promise and link only what exists.
 
-A feature (consultations, projects; petitions and the council later) registers itself when
-its blueprint is registered on the app, with `register_with(bp, Feature(...))`. Templates ask
+A feature (consultations, projects; petitions and the council later) registers itself in its
+`init_app(app)` with `register(app, Feature(...))`. Templates ask
 `feature_available("petitions")` before they show a card, a sentence or a link about it, and
 the staff overview lists the registered features staff manage. A feature that is not
 installed is then simply absent: no card that leads nowhere, no text that promises it.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app
+from flask import Flask, current_app
 
 EXTENSION_KEY = "features"
 
@@ -33,13 +33,8 @@ def register(app: Flask, feature: Feature) -> None:
     app.extensions.setdefault(EXTENSION_KEY, {})[feature.name] = feature
 
 
-def register_with(blueprint: Blueprint, feature: Feature) -> None:
-    """Register `feature` on every app the blueprint is registered on, and only there."""
-    blueprint.record_once(lambda state: register(state.app, feature))
-
-
 def registered() -> list[Feature]:
-    """The installed features, in the order their blueprints were registered."""
+    """The installed features, in the order create_app initialised them."""
     return list(current_app.extensions.get(EXTENSION_KEY, {}).values())
 
 

@@ -29,7 +29,8 @@ from participation.core.settings_access import current_settings
 from participation.extensions import db
 
 MAX_ATTEMPTS = 5
-MAIL_WRITTEN = events.declare("mail.written", "a mail for the outbox folder; payload: outbox, message")
+MAIL_WRITTEN = "mail.written"
+EVENTS = {MAIL_WRITTEN: "a mail for the outbox folder; payload: outbox, message"}
 
 
 class OutgoingMail(db.Model):
@@ -101,7 +102,9 @@ def _write_outbox_file(written: events.Event) -> None:
     (outbox / name).write_bytes(bytes(written["message"]))
 
 
-events.subscribe(MAIL_WRITTEN, _write_outbox_file)
+def init_app(app) -> None:
+    events.declare_all(EVENTS)
+    events.subscribe(MAIL_WRITTEN, _write_outbox_file)
 
 
 def deliver_queue(limit: int = 100) -> int:

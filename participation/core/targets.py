@@ -2,7 +2,7 @@
 
 A content type registers itself once with a `TargetType`; comments, follows and
 notifications then refer to it as (target_type, target_id) and never import the package
-that owns it. Adding a new commentable or followable type is one `register()` call.
+that owns it. Adding a new commentable or followable type is one `register()` call in its `init_app`.
 """
 
 from __future__ import annotations

@@ -81,9 +81,8 @@ def storage() -> Storage:
     return store
 
 
-UPLOAD_DISCARDED = events.declare(
-    "upload.discarded", "rows stopped using stored files; payload: keys (the storage keys to delete)"
-)
+UPLOAD_DISCARDED = "upload.discarded"
+EVENTS = {UPLOAD_DISCARDED: "rows stopped using stored files; payload: keys (the storage keys to delete)"}
 
 
 def delete_after_commit(*keys: str) -> None:
@@ -99,7 +98,9 @@ def _delete_discarded(discarded: events.Event) -> None:
         store.delete(key)
 
 
-events.subscribe(UPLOAD_DISCARDED, _delete_discarded)
+def init_app(app) -> None:
+    events.declare_all(EVENTS)
+    events.subscribe(UPLOAD_DISCARDED, _delete_discarded)
 
 
 def valid_key(key: str) -> bool:

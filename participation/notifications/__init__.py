@@ -1,1 +1,19 @@
 """Following things (projects, consultations, ideas ...) and the notifications that follow."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """After the features whose events it listens to (their kinds must be declared)."""
+    from participation.notifications import personal_data, subscribers, views
+    from participation.notifications.blueprint import bp
+    from participation.notifications.cli import notifications_cli
+
+    personal_data.register()
+    subscribers.init_app(app)
+    app.add_template_global(views.unread_notifications)
+    app.add_template_global(views.follow_state)
+    app.register_blueprint(bp)
+    app.cli.add_command(notifications_cli)

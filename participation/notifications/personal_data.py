@@ -56,16 +56,19 @@ def _erase(user) -> None:
     db.session.execute(update(Notification).where(Notification.actor_id == user.id).values(actor_name=None))
 
 
-personal_data.register_exporter(
-    "follows", _export_follows, title=_l("What you follow"), labels=FOLLOW_LABELS, position=30
-)
-personal_data.register_exporter(
-    "notifications",
-    _export_notifications,
-    title=_l("Your notifications"),
-    labels=NOTIFICATION_LABELS,
-    position=31,
-)
-personal_data.register_eraser(
-    _erase, erases=_l("What you followed, your notifications, and your name in other people's notifications")
-)
+def register() -> None:
+    """What the data export and the account deletion take from this feature (called by init_app)."""
+    personal_data.register_exporter(
+        "follows", _export_follows, title=_l("What you follow"), labels=FOLLOW_LABELS, position=30
+    )
+    personal_data.register_exporter(
+        "notifications",
+        _export_notifications,
+        title=_l("Your notifications"),
+        labels=NOTIFICATION_LABELS,
+        position=31,
+    )
+    personal_data.register_eraser(
+        _erase,
+        erases=_l("What you followed, your notifications, and your name in other people's notifications"),
+    )

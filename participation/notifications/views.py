@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,12 +13,10 @@ from participation.core.loading import owned_or_404
 from participation.core.pagination import page_number, paginate
 from participation.extensions import csrf, db, htmx
 from participation.notifications import mail, queries, services, tokens
+from participation.notifications.blueprint import bp
 from participation.notifications.models import Notification
 
-bp = Blueprint("notifications", __name__, template_folder="templates")
 
-
-@bp.app_template_global()
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
@@ -32,7 +30,6 @@ def _follow_target(target_type: str, target_id: int) -> targets.Target:
     return target
 
 
-@bp.app_template_global()
 def follow_state(target_type: str, target_id: int) -> dict:
     """For pages of followable things: `{% with follow = follow_state("project", p.id) %}`."""
     target = _follow_target(target_type, target_id)

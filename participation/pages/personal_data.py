@@ -39,11 +39,13 @@ def _erase_feedback(user) -> None:
     db.session.execute(delete(AccessibilityFeedback).where(AccessibilityFeedback.user_id == user.id))
 
 
-personal_data.register_exporter(
-    "accessibility_feedback",
-    _export_feedback,
-    title=_l("Your feedback on accessibility"),
-    labels=LABELS,
-    position=40,
-)
-personal_data.register_eraser(_erase_feedback, erases=_l("Your feedback on accessibility"))
+def register() -> None:
+    """What the data export and the account deletion take from this feature (called by init_app)."""
+    personal_data.register_exporter(
+        "accessibility_feedback",
+        _export_feedback,
+        title=_l("Your feedback on accessibility"),
+        labels=LABELS,
+        position=40,
+    )
+    personal_data.register_eraser(_erase_feedback, erases=_l("Your feedback on accessibility"))

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,13 +11,9 @@ from participation.core.pagination import paginate
 from participation.core.settings_access import current_settings
 from participation.extensions import db, limiter
 from participation.pages import legal, services
+from participation.pages.blueprint import bp
 from participation.pages.forms import FeedbackForm
 from participation.pages.models import AccessibilityFeedback
-
-bp = Blueprint("pages", __name__, template_folder="templates")
-bp.add_app_template_global(features.available, "feature_available")
-bp.add_app_template_global(features.registered, "installed_features")
-bp.record_once(lambda state: legal.check(state.app.extensions["settings"]))  # a typo stops the start
 
 
 @bp.get("/")

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from participation.core import audit, events, fragments, geo, slugs, uploads
+from participation.core import audit, events, geo, slugs, uploads
 from participation.core.models import utcnow
 from participation.extensions import db
 from participation.projects.models import (
@@ -18,14 +18,14 @@ from participation.projects.models import (
     ProjectUpdate,
 )
 
-PROJECT_SAVED = events.declare("project.saved", "staff created or edited a project")
-PROJECT_STATUS_CHANGED = events.declare(
-    "project.status_changed", "a published project has a new status; payload: status"
-)
-PROJECT_UPDATED = events.declare(
-    "project.updated", "a project posted an update; payload: update_id, published (the project)"
-)
-fragments.forget_on(fragments.HOME_OVERVIEW, PROJECT_SAVED, PROJECT_UPDATED)
+PROJECT_SAVED = "project.saved"
+PROJECT_STATUS_CHANGED = "project.status_changed"
+PROJECT_UPDATED = "project.updated"
+EVENTS = {  # declared by init_app
+    PROJECT_SAVED: "staff created or edited a project",
+    PROJECT_STATUS_CHANGED: "a published project has a new status; payload: status",
+    PROJECT_UPDATED: "a project posted an update; payload: update_id, published (the project)",
+}
 
 
 # What the audit log keeps of a project: small fields as they are, the location only as its

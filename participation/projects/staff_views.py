@@ -13,9 +13,9 @@ from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
 from participation.extensions import db
 from participation.projects import maps, queries, services
+from participation.projects.blueprint import bp
 from participation.projects.forms import ImageForm, ProjectForm, UpdateForm
 from participation.projects.models import Project, ProjectImage
-from participation.projects.views import bp
 
 
 def _load(slug: str) -> Project:

@@ -4,38 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Blueprint, abort, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
-from participation.core import features
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.urls import external_url
 from participation.extensions import db
-from participation.projects import commentable, maps, queries  # noqa: F401 - commentable registers projects
+from participation.projects import maps, queries
+from participation.projects.blueprint import bp
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
 
-bp = Blueprint("projects", __name__, template_folder="templates")
-features.register_with(bp, features.Feature(
-    "projects",
-    title=_l("City projects"),
-    index_endpoint="projects.index",
-    promise=_l("Follow and discuss city projects."),
-    manage_endpoint="projects.manage",
-    manage_label=_l("All projects"),
-    create_endpoint="projects.create",
-    create_label=_l("New project"),
-))
 
-
-@bp.app_template_global()
 def latest_project_updates(limit: int = 5):
     """For the home page: the newest updates of published projects."""
     return queries.latest_updates(limit)
 
 
-@bp.app_template_filter("atom_date")
 def atom_date(value) -> str:
     """RFC 3339 in UTC, as Atom wants it; now for an empty feed."""
     return (value or utcnow()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -117,5 +102,3 @@ def project_feed(slug: str):
         self_url=external_url("projects.project_feed", slug=slug),
     )
 
-
-from participation.projects import staff_views  # noqa: E402, F401 - routes on this blueprint
