@@ -19,6 +19,8 @@ ROUTE_ACCESS: dict[str, Access] = {
     "pages.set_language": Access.PUBLIC,
     "pages.staff_overview": Access.STAFF,
     "pages.feedback_list": Access.STAFF,
+    "pages.handle_feedback": Access.STAFF,
+    "pages.reopen_feedback": Access.STAFF,
     # accounts
     "accounts.signup": Access.GUEST,
     "accounts.signup_sent": Access.GUEST,

@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "project.update_added": _l("Project update posted"),
     "project.image_added": _l("Project image added"),
     "project.image_deleted": _l("Project image removed"),
+    "feedback.handled": _l("Accessibility feedback handled"),
+    "feedback.reopened": _l("Accessibility feedback reopened"),
 }
 
 # The same statements are in the migration that creates the table (b7e1a2c30003); DDL

@@ -29,3 +29,11 @@ class FeedbackForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email"},
     )
+
+
+class HandleFeedbackForm(FlaskForm):
+    note = TextAreaField(
+        _l("What was done"),
+        validators=[Optional(), max_length(2000)],
+        description=_l("For example: the button has a label now; we answered by mail on 3 May."),
+    )

@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participation.accounts.models import User
+from participation.core import audit
 from participation.core.access import Role
 from participation.core.locale import DEFAULT_LOCALE
 from participation.core.mail import send_mail
+from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.core.urls import external_url
 from participation.extensions import db
@@ -46,3 +48,28 @@ def _feedback_recipients() -> list[tuple[str, str | None]]:
         User.email.is_not(None),
     )
     return [(row.email, row.locale) for row in db.session.execute(staff)]
+
+
+def _handling(feedback: AccessibilityFeedback) -> dict:
+    return {"handled": feedback.is_handled, "note": feedback.handling_note}
+
+
+def mark_handled(feedback: AccessibilityFeedback, staff, note: str) -> None:
+    """Staff say the barrier is fixed or answered; the note says how (it goes to the audit log)."""
+    before = _handling(feedback)
+    feedback.handled_at = utcnow()
+    feedback.handled_by_id = staff.id
+    feedback.handling_note = note.strip() or None
+    audit.record(staff, "feedback.handled", "accessibility_feedback", feedback.id,
+                 reason=feedback.handling_note, before=before, after=_handling(feedback))
+    db.session.flush()
+
+
+def reopen(feedback: AccessibilityFeedback, staff) -> None:
+    """Back on the open list (marked handled by mistake, or the barrier came back)."""
+    before = _handling(feedback)
+    feedback.handled_at = None
+    feedback.handled_by_id = None
+    audit.record(staff, "feedback.reopened", "accessibility_feedback", feedback.id,
+                 before=before, after=_handling(feedback))
+    db.session.flush()

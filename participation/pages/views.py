@@ -1,10 +1,10 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.core import features, fragments
 from participation.core.errors import rerenders_on_csrf_error
-from participation.core.forms import show_form
+from participation.core.forms import ActionForm, show_form
 from participation.core.locale import LOCALE_COOKIE, LOCALE_SESSION_KEY, LOCALES
 from participation.core.navigation import safe_next
 from participation.core.pagination import paginate
@@ -12,7 +12,7 @@ from participation.core.settings_access import current_settings
 from participation.extensions import db, limiter
 from participation.pages import legal, services
 from participation.pages.blueprint import bp
-from participation.pages.forms import FeedbackForm
+from participation.pages.forms import FeedbackForm, HandleFeedbackForm
 from participation.pages.models import AccessibilityFeedback
 
 
@@ -63,10 +63,43 @@ def staff_overview():
     return render_template("pages/staff_overview.html", sections=features.managed_by(current_user))
 
 
+FEEDBACK_VIEWS = {"offen": False, "erledigt": True, "alle": None}  # ?zeigen=... -> handled filter
+
+
 @bp.get("/staff/feedback")
 def feedback_list():
-    page = paginate(AccessibilityFeedback.newest_first(), per_page=20)
-    return render_template("pages/feedback_list.html", page=page)
+    shown = request.args.get("zeigen", "offen")
+    if shown not in FEEDBACK_VIEWS:
+        shown = "offen"
+    page = paginate(AccessibilityFeedback.newest_first(handled=FEEDBACK_VIEWS[shown]), per_page=20)
+    return render_template(
+        "pages/feedback_list.html", page=page, shown=shown, handle_form=HandleFeedbackForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+    )
+
+
+@bp.post("/staff/feedback/<int:feedback_id>/erledigt")
+def handle_feedback(feedback_id: int):
+    feedback = db.get_or_404(AccessibilityFeedback, feedback_id)
+    form = HandleFeedbackForm()
+    if not form.validate_on_submit():
+        flash(_("The note is too long: please write at most 2,000 characters."), "error")
+        return redirect(url_for("pages.feedback_list"))
+    services.mark_handled(feedback, current_user, form.note.data or "")
+    db.session.commit()
+    flash(_("The feedback is marked as handled."), "success")
+    return redirect(url_for("pages.feedback_list"))
+
+
+@bp.post("/staff/feedback/<int:feedback_id>/wieder-offen")
+def reopen_feedback(feedback_id: int):
+    feedback = db.get_or_404(AccessibilityFeedback, feedback_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.reopen(feedback, current_user)
+    db.session.commit()
+    flash(_("The feedback is open again."), "success")
+    return redirect(url_for("pages.feedback_list", zeigen="erledigt"))
 
 
 @bp.get("/language/<code>")
