@@ -1,4 +1,8 @@
-"""Writes for consultations, layers, ideas and supports. Services flush; views commit."""
+"""Writes for consultations, layers, ideas and supports. Services flush; views commit.
+
+Each write checks its rules (rules.py) first: a refusal raises `rules.ConsultationRuleError`, with
+the upload's own refusals turned into it too, and nothing is written then.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
+from participation.consultations import rules
 from participation.consultations.models import (
-    TRANSITIONS,
     Category,
     Consultation,
     Idea,
@@ -57,15 +61,6 @@ def _audit_snapshot(consultation: Consultation | None) -> dict:
     return values
 
 
-
-class InvalidTransition(ValueError):
-    pass
-
-
-class ResultsMissing(InvalidTransition):
-    """Results are published only once staff have written them."""
-
-
 # --- consultations ---------------------------------------------------------------------------
 
 
@@ -85,6 +80,7 @@ def save_consultation(
     ends_on: date | None = None,
 ) -> Consultation:
     """Create or update; `area` replaces the participation area unless `keep_area`."""
+    rules.check_map_mode(consultation, map_mode)
     created = consultation is None
     snapshot = _audit_snapshot(consultation)
     if consultation is None:
@@ -113,11 +109,9 @@ def save_consultation(
     return consultation
 
 
-def change_state(consultation: Consultation, target: State, *, actor=None) -> None:
-    if target not in TRANSITIONS[State(consultation.state)]:
-        raise InvalidTransition(f"{consultation.state} -> {target}")
-    if target is State.EVALUATED and not (consultation.results or "").strip():
-        raise ResultsMissing(consultation.slug)
+def change_state(consultation: Consultation, target: State | str, *, actor=None) -> None:
+    """Move to `target` (a State or its name); rules.check_transition says where it may go."""
+    target = rules.check_transition(consultation, target)
     before = consultation.state
     consultation.state = target.value
     db.session.flush()
@@ -154,21 +148,30 @@ def add_image_layer(
     consultation: Consultation,
     *,
     name: str,
-    data: bytes,
-    corners: geo.BBox | None,
+    data: bytes | None,
+    description: str,
+    south: float | None = None,
+    west: float | None = None,
+    north: float | None = None,
+    east: float | None = None,
     is_base: bool,
     opacity: float,
     attribution: str,
     shown_by_default: bool = True,
-    description: str = "",
     actor=None,
 ) -> MapLayer:
-    """An uploaded plan or aerial image, re-encoded; placed by its SW/NE corners on a
-    geographic map, or filling the pixel space on a plan-only one. `description` is its text
-    alternative: what the image shows."""
-    if uploads.is_pdf(data):
-        data = uploads.first_pdf_page(data)
-    stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
+    """An uploaded plan or aerial image (None: none was chosen), re-encoded; placed by its SW/NE
+    corners on a geographic map, or filling the pixel space on a plan-only one. `description` is
+    its text alternative: what the image shows."""
+    corners = rules.image_layer_corners(
+        consultation, data=data, description=description, south=south, west=west, north=north, east=east
+    )
+    try:
+        if uploads.is_pdf(data):
+            data = uploads.first_pdf_page(data)
+        stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
+    except uploads.UploadError as error:
+        raise rules.ConsultationRuleError(error.message, "image") from error
     layer = MapLayer(
         consultation=consultation,
         name=name.strip(),
@@ -196,7 +199,7 @@ def add_service_layer(
     *,
     name: str,
     kind: LayerKind,
-    url: str,
+    url: str | None,
     wms_layers: str | None,
     is_base: bool,
     wms_format: str | None = None,
@@ -205,11 +208,13 @@ def add_service_layer(
     shown_by_default: bool = True,
     actor=None,
 ) -> MapLayer:
+    """A tile (XYZ) or WMS service as a layer: only configuration is stored, no image."""
+    url = rules.service_layer_url(kind, url, wms_layers)
     layer = MapLayer(
         consultation=consultation,
         name=name.strip(),
         kind=kind.value,
-        url=url.strip(),
+        url=url,
         wms_layers=(wms_layers or "").strip() or None,
         wms_format=wms_format if kind is LayerKind.WMS else None,
         is_base=is_base,
@@ -242,22 +247,6 @@ def delete_layer(layer: MapLayer, *, actor=None) -> None:
 # --- ideas ------------------------------------------------------------------------------------
 
 
-def check_idea_geometry(consultation: Consultation, geometry: dict) -> dict:
-    """The rules every idea's shape must follow; raises GeometryError with the reason."""
-    geometry = geo.normalise(geometry, geographic=not consultation.is_plan)
-    if geo.kind_of(geometry) not in consultation.allowed_kinds:
-        raise geo.GeometryError(_l("This consultation does not accept this kind of shape."))
-    if consultation.is_plan:
-        box = consultation.plan_box()
-        if box is None:
-            raise geo.GeometryError(_l("This consultation has no plan yet."))
-        if not geo.within_box(geometry, box):
-            raise geo.GeometryError(_l("Please place your idea on the plan."))
-    if consultation.geometry and not geo.within(geometry, consultation.geometry):
-        raise geo.GeometryError(_l("Please place your idea inside the participation area."))
-    return geometry
-
-
 def save_idea(
     idea: Idea | None,
     consultation: Consultation,
@@ -271,16 +260,20 @@ def save_idea(
     photo_description: str | None,
     remove_photo: bool = False,
 ) -> Idea:
-    geometry = check_idea_geometry(consultation, geometry)
+    rules.check_category(consultation, category)
+    geometry = rules.check_idea_geometry(consultation, geometry)
     stored = None
     if photo:
-        stored = uploads.store_image(
-            photo,
-            "ideas",
-            thumbnail_side=480,
-            formats=uploads.PHOTO_FORMATS,
-            max_bytes=uploads.PHOTO_MAX_BYTES,
-        )
+        try:
+            stored = uploads.store_image(
+                photo,
+                "ideas",
+                thumbnail_side=480,
+                formats=uploads.PHOTO_FORMATS,
+                max_bytes=uploads.PHOTO_MAX_BYTES,
+            )
+        except uploads.UploadError as error:
+            raise rules.ConsultationRuleError(error.message, "photo") from error
     created = idea is None
     if idea is None:
         idea = Idea(

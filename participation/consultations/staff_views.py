@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.consultations import maps, queries, services
+from participation.consultations import maps, rules, services
 from participation.consultations.blueprint import bp
 from participation.consultations.forms import CategoryForm, ConsultationForm, LayerForm, StateForm
 from participation.consultations.models import (
@@ -17,12 +17,10 @@ from participation.consultations.models import (
     MapLayer,
     State,
 )
-from participation.core import geo, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate
-from participation.core.security import is_allowed_tile_url, tile_origins
 from participation.extensions import db
 
 
@@ -41,22 +39,8 @@ def manage():
 def create():
     form = ConsultationForm()
     if form.validate_on_submit():
-        area = _area_from(form, None)
-        if area is not False:
-            consultation = services.save_consultation(
-                None,
-                title=form.title.data,
-                summary=form.summary.data,
-                description=form.description.data,
-                map_mode=form.map_mode.data,
-                allowed_kinds=form.allowed_kinds.data,
-                area=area,
-                keep_area=area is None,
-                author=current_user,
-                results=form.results.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-            )
+        consultation = _save_consultation_from(form, None)
+        if consultation is not None:
             db.session.commit()
             flash(_("The consultation has been created as a draft."), "success")
             return redirect(url_for("consultations.edit", slug=consultation.slug))
@@ -68,30 +52,10 @@ def create():
 def edit(slug: str):
     consultation = load_for_staff(slug)
     form = ConsultationForm(obj=consultation)
-    if form.validate_on_submit():
-        area = _area_from(form, consultation)
-        if form.map_mode.data != consultation.map_mode and queries.has_ideas(consultation):
-            # the stored ideas' coordinates would change their meaning
-            form.map_mode.errors = [_("The kind of map cannot change once there are ideas.")]
-            area = False
-        if area is not False:
-            services.save_consultation(
-                consultation,
-                title=form.title.data,
-                summary=form.summary.data,
-                description=form.description.data,
-                map_mode=form.map_mode.data,
-                allowed_kinds=form.allowed_kinds.data,
-                area=area,
-                keep_area=area is None and not form.clear_area.data,
-                author=current_user,
-                results=form.results.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-            )
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("consultations.edit", slug=consultation.slug))
+    if form.validate_on_submit() and _save_consultation_from(form, consultation) is not None:
+        db.session.commit()
+        flash(_("Your changes have been saved."), "success")
+        return redirect(url_for("consultations.edit", slug=consultation.slug))
     return show_form(
         "consultations/staff/edit.html",
         form,
@@ -104,22 +68,31 @@ def edit(slug: str):
     )
 
 
-def _area_from(form: ConsultationForm, consultation: Consultation | None) -> dict | None | bool:
-    """The new participation area; None to keep the old one; False after an error on the form."""
-    geographic = form.map_mode.data != "plan"
+def _save_consultation_from(form: ConsultationForm, consultation: Consultation | None) -> Consultation | None:
+    """Create (`consultation` None) or save, or put the reasons on the form and write nothing."""
+    area_file = form.area_file.data.read(2_000_000) if form.area_file.data else None
+    clear_area = consultation is not None and form.clear_area.data
     try:
-        if form.area_file.data:
-            raw = form.area_file.data.read(2_000_000)
-            return geo.normalise(raw, geographic=geographic, area=True)
-        if (form.area_positions.data or "").strip():
-            positions = geo.parse_positions(form.area_positions.data)
-            polygon = geo.geometry_from_positions("polygon", positions, geographic=geographic)
-            return geo.normalise(polygon, geographic=geographic, area=True)
-    except geo.GeometryError as error:
-        target = form.area_file if form.area_file.data else form.area_positions
-        target.errors = [str(error)]
-        return False
-    return None
+        area = rules.area_from_input(
+            consultation, map_mode=form.map_mode.data, file_data=area_file, positions=form.area_positions.data
+        )
+        return services.save_consultation(
+            consultation,
+            title=form.title.data,
+            summary=form.summary.data,
+            description=form.description.data,
+            map_mode=form.map_mode.data,
+            allowed_kinds=form.allowed_kinds.data,
+            area=area,
+            keep_area=area is None and not clear_area,
+            author=current_user,
+            results=form.results.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        )
+    except rules.ConsultationRuleError as refused:
+        refused.put_on(form)
+        return None
 
 
 # Changes that end something: asked once more on a page of their own (works without JavaScript).
@@ -178,22 +151,13 @@ def change_state(slug: str):
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
+    target = form.target.data  # a State's value: StrEnum members equal and hash like their values
+    if target in CONFIRMED_STATES and form.confirmed.data != "yes":
+        return redirect(url_for("consultations.change_state", slug=slug, target=target))
     try:
-        target = State(form.target.data)
-        if target in CONFIRMED_STATES and form.confirmed.data != "yes":
-            return redirect(url_for("consultations.change_state", slug=slug, target=target.value))
-        if target is State.OPEN and consultation.is_plan and consultation.plan_layer is None:
-            flash(_("A plan-only consultation needs its plan image before it can open."), "error")
-            return redirect(url_for("consultations.edit", slug=slug))
         services.change_state(consultation, target, actor=current_user)
-    except services.ResultsMissing:
-        flash(
-            _("Please write the results in the field “Results” and save them before you publish them."),
-            "error",
-        )
-        return redirect(url_for("consultations.edit", slug=slug))
-    except (ValueError, services.InvalidTransition):
-        flash(_("This change of state is not possible."), "error")
+    except rules.ConsultationRuleError as refused:
+        flash(str(refused), "error")
         return redirect(url_for("consultations.edit", slug=slug))
     db.session.commit()
     flash(_("The consultation is now: %(state)s", state=consultation.state_label), "success")
@@ -259,6 +223,7 @@ def add_layer(slug: str):
 
 
 def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
+    """Add the layer, or put the reasons on the form and write nothing."""
     kind = LayerKind(form.kind.data)
     common = {
         "name": form.name.data,
@@ -266,81 +231,31 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
         "shown_by_default": form.shown_by_default.data,
         "opacity": form.opacity.data,
         "attribution": form.attribution.data,
+        "actor": current_user,
     }
-    if kind is LayerKind.IMAGE:
-        if not form.image.data:
-            form.image.errors = [_("Please choose an image file.")]
-            return None
-        undescribed = not (form.description.data or "").strip()
-        if undescribed:  # said together with any other mistake below
-            form.description.errors = [
-                _("Please describe what the image shows, for people who cannot see it.")
-            ]
-        corners = None
-        if not consultation.is_plan:
-            values = [form.south.data, form.west.data, form.north.data, form.east.data]
-            if any(v is None for v in values):
-                form.south.errors = [_("Please give both corners: south-west and north-east.")]
-                return None
-            if form.south.data >= form.north.data or form.west.data >= form.east.data:
-                form.south.errors = [
-                    _("The south-west corner must lie south and west of the north-east corner.")
-                ]
-                return None
-            corners = geo.BBox(form.west.data, form.south.data, form.east.data, form.north.data)
-        elif consultation.plan_layer is not None:
-            form.image.errors = [_("A plan-only consultation has exactly one plan image.")]
-            return None
-        if undescribed:
-            return None
-        try:
+    try:
+        if kind is LayerKind.IMAGE:
             return services.add_image_layer(
                 consultation,
-                data=form.image.data.read(),
-                corners=corners,
+                data=form.image.data.read() if form.image.data else None,
                 description=form.description.data,
-                actor=current_user,
+                south=form.south.data,
+                west=form.west.data,
+                north=form.north.data,
+                east=form.east.data,
                 **common,
             )
-        except uploads.UploadError as error:
-            form.image.errors = [str(error)]
-            return None
-    url = (form.url.data or "").strip()
-    if not is_allowed_tile_url(url):
-        # The CSP admits images from this site and the operator's MAP_TILE_ORIGINS only.
-        origins = tile_origins()
-        if origins:
-            form.url.errors = [
-                _(
-                    "This host is not allowed. Please give an address on this website (starting "
-                    "with “/”) or on one of these hosts: %(origins)s. An administrator must allow "
-                    "any other host first.",
-                    origins=", ".join(origins),
-                )
-            ]
-        else:
-            form.url.errors = [
-                _(
-                    "Please give an address on this website, starting with “/”. Other hosts must "
-                    "first be allowed by an administrator."
-                )
-            ]
+        return services.add_service_layer(
+            consultation,
+            kind=kind,
+            url=form.url.data,
+            wms_layers=form.wms_layers.data,
+            wms_format=form.wms_format.data,
+            **common,
+        )
+    except rules.ConsultationRuleError as refused:
+        refused.put_on(form)
         return None
-    if kind is LayerKind.XYZ and not all(p in url for p in ("{z}", "{x}", "{y}")):
-        form.url.errors = [_("A tile address needs the placeholders {z}, {x} and {y}.")]
-        return None
-    if kind is LayerKind.WMS and not form.wms_layers.data:
-        form.wms_layers.errors = [_("Please name at least one WMS layer.")]
-        return None
-    return services.add_service_layer(
-        consultation,
-        kind=kind,
-        url=url,
-        wms_layers=form.wms_layers.data,
-        wms_format=form.wms_format.data,
-        actor=current_user,
-        **common,
-    )
 
 
 @bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.consultations import exports, maps, queries, services
+from participation.consultations import exports, maps, queries, rules, services
 from participation.consultations.blueprint import bp
 from participation.consultations.forms import AnswerForm, IdeaForm
 from participation.consultations.models import (
@@ -179,15 +179,9 @@ def _idea_form(consultation: Consultation, idea: Idea | None = None) -> IdeaForm
 
 def _save_idea_from(form: IdeaForm, consultation: Consultation, idea: Idea | None) -> Idea | None:
     """Save, or put the reason on the form and write nothing."""
-    category = next((c for c in consultation.categories if str(c.id) == form.category.data), None)
-    if form.category.data and category is None:
-        form.category.errors = [_("Please choose one of the categories.")]
-        return None
     # one byte more than allowed is enough to refuse a photo as too large
     photo = form.photo.data.read(uploads.PHOTO_MAX_BYTES + 1) if form.photo.data else None
     try:
-        positions = geo.parse_positions(form.positions.data)
-        geometry = geo.geometry_from_positions(form.kind.data, positions, geographic=not consultation.is_plan)
         with db.session.begin_nested():
             return services.save_idea(
                 idea,
@@ -195,16 +189,15 @@ def _save_idea_from(form: IdeaForm, consultation: Consultation, idea: Idea | Non
                 author=current_user,
                 title=form.title.data,
                 body=form.body.data,
-                category=category,
-                geometry=geometry,
+                # checked in this order: the category, then the shape, then the photo
+                category=rules.chosen_category(consultation, form.category.data),
+                geometry=rules.idea_geometry(consultation, form.kind.data, form.positions.data),
                 photo=photo,
                 photo_description=form.photo_description.data,
                 remove_photo=form.remove_photo.data,
             )
-    except geo.GeometryError as error:
-        form.positions.errors = [str(error)]
-    except uploads.UploadError as error:
-        form.photo.errors = [str(error)]
+    except rules.ConsultationRuleError as refused:
+        refused.put_on(form)
     if idea is not None:
         db.session.refresh(idea)
     return None
