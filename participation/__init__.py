@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from participation.accounts import passwords
-    from participation.core import database
+    from participation.core import database, jobs
 
     settings: Settings = app.extensions["settings"]
     passwords.configure(settings.argon2_time_cost, settings.argon2_memory_cost)
@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     htmx.init_app(app)
     cache.init_app(app)
+    jobs.init_app(app)  # the background job queue (core/jobs.py)
 
 
 def _init_features(app: Flask) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+JOB_MODES = ("thread", "worker", "immediate")
 
 
 def _bool(value: str) -> bool:
@@ -28,6 +29,19 @@ class Settings:
     secret_key: str | None = None
     database_url: str = field(default_factory=lambda: f"sqlite:///{INSTANCE_DIR / 'participation.db'}")
     redis_url: str | None = None
+    # Background jobs (core/jobs.py, huey). JOBS_MODE: "thread" runs them in a consumer thread
+    # of the web process (the default without Redis: `make run` needs nothing else), "worker"
+    # leaves them to `flask jobs worker` (the default with REDIS_URL), "immediate" runs them
+    # right after the commit in the process that committed (the default for the test suite).
+    jobs_mode: str = ""
+    # The queue lives in Redis (JOBS_REDIS_URL, else REDIS_URL) or, without one, in a SQLite
+    # file (JOBS_SQLITE_PATH; empty: beside the SQLite database, or instance/jobs.db).
+    jobs_redis_url: str | None = None
+    jobs_sqlite_path: str = ""
+    jobs_name: str = "participation"  # the queue's name, and so its Redis key prefix
+    jobs_workers: int = 2  # threads that run jobs, in `flask jobs worker` or in thread mode
+    jobs_retries: int = 5  # a failed job runs again this often ...
+    jobs_retry_delay: int = 10  # ... first after this many seconds, then twice as long each time
     base_url: str = "http://127.0.0.1:5000"
     mail_server: str | None = None
     mail_port: int = 25
@@ -142,6 +156,33 @@ class Settings:
         }
 
     @property
+    def job_queue_redis_url(self) -> str | None:
+        return self.jobs_redis_url or self.redis_url
+
+    @property
+    def job_mode(self) -> str:
+        """JOBS_MODE checked, or chosen: immediate in tests, worker with Redis, thread otherwise."""
+        mode = self.jobs_mode.strip().lower()
+        if not mode:
+            if self.testing:
+                return "immediate"
+            return "worker" if self.job_queue_redis_url else "thread"
+        if mode not in JOB_MODES:
+            raise ValueError(f"JOBS_MODE: {self.jobs_mode!r} is none of {', '.join(JOB_MODES)}")
+        return mode
+
+    @property
+    def job_queue_file(self) -> Path:
+        """The SQLite queue without Redis: next to a SQLite database, so that two checkouts or a
+        test server never run each other's jobs against the wrong database."""
+        if self.jobs_sqlite_path:
+            return Path(self.jobs_sqlite_path)
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            database = Path(self.database_url.removeprefix("sqlite:///"))
+            return database.with_name(f"{database.stem}-jobs.db")
+        return INSTANCE_DIR / "jobs.db"
+
+    @property
     def cache_type(self) -> str:
         if self.testing:
             return "NullCache"
@@ -167,6 +208,7 @@ class Settings:
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAP_TILE_ORIGINS": self.tile_origins,  # parsed here so a typo stops the start
             "BASEMAP": self.basemap,  # checked here as well
+            "JOBS_MODE": self.job_mode,  # and so is this
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.production,

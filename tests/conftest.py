@@ -7,6 +7,7 @@ PostgreSQL, otherwise on a SQLite file.
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import itertools
 import os
@@ -42,6 +43,8 @@ def settings(tmp_path_factory) -> Settings:
         database_url=database_url,
         mail_outbox_dir=str(base / "mail"),
         base_url="http://localhost",
+        jobs_mode="immediate",  # a job's result is there as soon as its request returned
+        jobs_sqlite_path=str(base / "jobs.db"),  # for tests that switch to a queue
         argon2_time_cost=1,  # hashing at production cost would dominate the suite's run time
         argon2_memory_cost=8192,
     )
@@ -57,6 +60,25 @@ def app(settings):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory(settings, tmp_path):
+    """app_factory(**settings) -> an app of its own, e.g. `app_factory(jobs_mode="worker")`, whose
+    jobs then wait in a SQLite queue of the test's own until the test runs them
+    (`app.extensions["jobs"].run_pending()`). It shares the test's database session."""
+    made = []
+
+    def _make(**overrides):
+        overrides.setdefault("jobs_sqlite_path", str(tmp_path / "jobs.db"))
+        made.append(create_app(dataclasses.replace(settings, **overrides)))
+        return made[-1]
+
+    yield _make
+    for app in made:
+        app.extensions["jobs"].stop_consumer_threads()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

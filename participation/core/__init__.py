@@ -8,9 +8,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """What the kernel itself serves and listens to: uploaded files, the mail outbox, deletions."""
     from participation.core import mail, media, uploads
-    from participation.core.cli import mail_cli
+    from participation.core.cli import jobs_cli, mail_cli
 
     mail.init_app(app)
     uploads.init_app(app)
     app.register_blueprint(media.bp)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)

@@ -11,6 +11,10 @@ as its own transaction and commits it, so tests and production behave alike.
 The feature that owns a kind declares it (`declare("idea.answered", "...")`); emitting an
 undeclared kind raises, so a typo fails in the tests instead of reaching nobody.
 
+Every event has a unique `id` from the moment it is emitted. Work that may run more than once
+(a job that is retried or delivered twice, see core/jobs.py) records it, so that doing it again
+changes nothing. `to_data()` and `Event.from_data()` carry an event as plain JSON data.
+
 Subscribers get the `Event` (ids, not ORM objects: those are expired after the commit) and
 run after the commit in a new transaction of the same session. The dispatcher commits what
 a subscriber wrote; a subscriber that raises is logged with its traceback, its writes are
@@ -23,6 +27,7 @@ A transaction that emits nothing costs nothing: no query, only a dictionary look
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,12 +57,35 @@ class Event:
     subject_type: str | None
     subject_id: int | None
     payload: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def __getitem__(self, key: str) -> Any:
         return self.payload[key]
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.payload.get(key, default)
+
+    def to_data(self) -> dict[str, Any]:
+        """The event as JSON-able data (its payload must be JSON-able itself)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "actor_id": self.actor_id,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "payload": dict(self.payload),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            kind=data["kind"],
+            actor_id=data.get("actor_id"),
+            subject_type=data.get("subject_type"),
+            subject_id=data.get("subject_id"),
+            payload=dict(data.get("payload") or {}),
+            id=data["id"],
+        )
 
 
 def declare(kind: str, description: str = "") -> str:
