@@ -2,16 +2,31 @@
 
 Without MAIL_SERVER every message is written as an .eml file to MAIL_OUTBOX_DIR as soon as
 the request's transaction commits (a "mail.written" event, see core.events; a mail sent inside
-a SAVEPOINT that is rolled back is dropped with it). With MAIL_SERVER the message is queued in the database
-in the same transaction, and `flask mail send` delivers the queue over SMTP: a request
-never waits for a mail server, and a rolled-back request sends nothing.
+a SAVEPOINT that is rolled back is dropped with it). That stays in the request: it is one
+local file write, and the message object need not become JSON.
+
+With MAIL_SERVER the message is queued in `outgoing_mail` in the same transaction and
+announced ("mail.queued"), so a job (core/jobs.py) delivers it right after the commit: a
+request never waits for a mail server, and a rolled-back request sends nothing. `send_mails`
+queues many at once, in one INSERT, for one job that sends them over one SMTP connection (a
+fan-out to many people). `flask mail send` delivers whatever is left.
+
+A mail is sent at most once however many jobs and `flask mail send` runs reach it: a delivery
+first claims the row in one committed UPDATE (unsent, not given up, and not claimed, or claimed
+longer ago than CLAIM_TIMEOUT by a worker that died), which also counts the attempt, and marks
+it sent, or releases it with the error, right after the SMTP server answered. Both updates only
+touch the row while it is still this attempt's claim. After MAX_ATTEMPTS it stays unsent,
+with its last error. The one gap left is a worker that dies between the server's answer and
+the mark: after CLAIM_TIMEOUT that mail goes out again (better twice than never).
 """
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import uuid
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from email.header import Header
 from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
 from email.message import EmailMessage
@@ -20,17 +35,22 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Text, select
+from sqlalchemy import Text, insert, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from participation.core import events
+from participation.core import events, jobs
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
 
 MAX_ATTEMPTS = 5
+CLAIM_TIMEOUT = timedelta(minutes=10)  # far longer than an SMTP exchange (its timeout is 30 s)
 MAIL_WRITTEN = "mail.written"
-EVENTS = {MAIL_WRITTEN: "a mail for the outbox folder; payload: outbox, message"}
+MAIL_QUEUED = "mail.queued"
+EVENTS = {
+    MAIL_WRITTEN: "a mail for the outbox folder; payload: outbox, message",
+    MAIL_QUEUED: "mails wait in outgoing_mail; payload: mail_ids",
+}
 
 
 class OutgoingMail(db.Model):
@@ -43,6 +63,7 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None]  # a delivery is under way since then
 
 
 def _encoded(name: str, text: str, policy) -> str:
@@ -87,12 +108,25 @@ def build_message(to: str, subject: str, body: str, headers: dict[str, str] | No
 
 
 def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
-    message = build_message(to, subject, body, headers)
-    if current_settings().mail_server:
-        db.session.add(OutgoingMail(recipient=to, message=message.as_string()))
-    else:
-        # the transaction's commit or rollback decides whether it is written
-        events.emit(MAIL_WRITTEN, outbox=Path(current_settings().mail_outbox_dir), message=message)
+    send_mails([(to, subject, body, headers)])
+
+
+def send_mails(mails: Iterable[tuple[str, str, str, dict[str, str] | None]]) -> None:
+    """Several mails (to, subject, body, headers) at once: one INSERT, one delivery job."""
+    messages = [(to, build_message(to, subject, body, headers)) for to, subject, body, headers in mails]
+    if not messages:
+        return
+    settings = current_settings()
+    if not settings.mail_server:
+        for _to, message in messages:  # the transaction's commit or rollback decides whether it is written
+            events.emit(MAIL_WRITTEN, outbox=Path(settings.mail_outbox_dir), message=message)
+        return
+    now = utcnow()
+    mail_ids = db.session.scalars(
+        insert(OutgoingMail).returning(OutgoingMail.id),
+        [{"recipient": to, "message": message.as_string(), "created_at": now} for to, message in messages],
+    ).all()
+    events.emit(MAIL_QUEUED, mail_ids=sorted(mail_ids))
 
 
 def _write_outbox_file(written: events.Event) -> None:
@@ -105,45 +139,129 @@ def _write_outbox_file(written: events.Event) -> None:
 def init_app(app) -> None:
     events.declare_all(EVENTS)
     events.subscribe(MAIL_WRITTEN, _write_outbox_file)
+    jobs.subscribe(MAIL_QUEUED, deliver_queued)
+
+
+def deliver_queued(queued: events.Event) -> None:
+    """The job that follows queued mails. If one may still go out on a later try (a failed
+    attempt, an unreachable server), it raises, so the job is retried; sent ones are skipped."""
+    _sent, again = _deliver_all(queued["mail_ids"])
+    if again:
+        raise MailNotSent(f"mails {queued['mail_ids']} are not all sent yet")
+
+
+class MailNotSent(Exception):
+    """This attempt failed and another may follow (the error is on the row)."""
+
+
+SENT, FAILED, GIVEN_UP, SKIPPED = "sent", "failed", "given up", "skipped"
+# the server refused this one mail; the connection still serves the others
+MAIL_REFUSED = smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError
+
+
+def _deliverable(now: datetime):
+    return (
+        OutgoingMail.sent_at.is_(None),
+        OutgoingMail.attempts < MAX_ATTEMPTS,
+        or_(OutgoingMail.claimed_at.is_(None), OutgoingMail.claimed_at < now - CLAIM_TIMEOUT),
+    )
 
 
 def deliver_queue(limit: int = 100) -> int:
-    """Send queued messages over SMTP; returns how many went out."""
-    settings = current_settings()
-    query = (
-        select(OutgoingMail)
-        .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
-        .order_by(OutgoingMail.id)
-        .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    batch = db.session.scalars(query).all()
-    if not batch:
-        return 0
-    sent = 0
-    smtp = smtplib.SMTP(settings.mail_server, settings.mail_port, timeout=30)
+    """Send queued messages over one SMTP connection; returns how many went out."""
+    ids = db.session.scalars(
+        select(OutgoingMail.id).where(*_deliverable(utcnow())).order_by(OutgoingMail.id).limit(limit)
+    ).all()
+    db.session.commit()
+    return _deliver_all(ids)[0]
+
+
+def _deliver_all(mail_ids: list[int]) -> tuple[int, bool]:
+    """Deliver over one connection: how many went out, and whether some may on another try."""
+    sent, again = 0, False
+    connection = _Connection()
     try:
-        if settings.mail_use_tls:
-            smtp.starttls()
-        if settings.mail_username:
-            smtp.login(settings.mail_username, settings.mail_password or "")
-        for mail in batch:
-            mail.attempts += 1
-            try:
-                smtp.sendmail(
-                    _sender_address(settings.mail_default_sender), [mail.recipient], mail.message.encode()
-                )
-            except smtplib.SMTPException as error:
-                mail.last_error = str(error)
-                current_app.logger.warning("mail %s not sent: %s", mail.id, error)
-            else:
-                mail.sent_at = utcnow()
-                sent += 1
+        for done, mail_id in enumerate(mail_ids, start=1):
+            outcome = _deliver(mail_id, connection)
+            sent += outcome == SENT
+            again = again or outcome == FAILED
+            if connection.broken:  # the server is away: the rest waits for the next try
+                return sent, again or done < len(mail_ids)
     finally:
-        smtp.quit()
-        db.session.commit()
-    return sent
+        connection.close()
+    return sent, again
+
+
+def _deliver(mail_id: int, connection: _Connection) -> str:
+    """One delivery attempt: SENT; FAILED (released with its error, another attempt may follow)
+    or GIVEN_UP (that was the last); SKIPPED when it is sent, given up, or another's claim."""
+    attempt = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, *_deliverable(utcnow()))
+        .values(claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
+        .returning(OutgoingMail.attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()  # the claim must be visible to every other worker before we send
+    if attempt is None:
+        return SKIPPED
+    mail = db.session.get(OutgoingMail, mail_id)
+    settings = current_settings()
+    try:
+        connection.open().sendmail(
+            _sender_address(settings.mail_default_sender), [mail.recipient], mail.message.encode()
+        )
+    except OSError as error:  # smtplib.SMTPException is one too
+        if not isinstance(error, MAIL_REFUSED):
+            connection.broken = True  # not this mail's fault: the rest of a batch waits
+        _release(mail_id, attempt, last_error=str(error) or repr(error))
+        current_app.logger.warning(
+            "mail %s not sent (attempt %d of %d): %s", mail_id, attempt, MAX_ATTEMPTS, error
+        )
+        return FAILED if attempt < MAX_ATTEMPTS else GIVEN_UP
+    _release(mail_id, attempt, sent_at=utcnow(), last_error=None)
+    return SENT
+
+
+def _release(mail_id: int, attempt: int, **values) -> None:
+    # Only while it is still this attempt's claim: after CLAIM_TIMEOUT another may hold it.
+    db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.attempts == attempt)
+        .values(claimed_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+class _Connection:
+    """One SMTP connection, opened for the first mail that needs it."""
+
+    def __init__(self):
+        self.smtp: smtplib.SMTP | None = None
+        self.broken = False
+
+    def open(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            settings = current_settings()
+            try:
+                self.smtp = smtplib.SMTP(settings.mail_server, settings.mail_port, timeout=30)
+                if settings.mail_use_tls:
+                    self.smtp.starttls()
+                if settings.mail_username:
+                    self.smtp.login(settings.mail_username, settings.mail_password or "")
+            except OSError:
+                self.broken = True
+                self.close()
+                raise
+        return self.smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            # the mails are marked already: a connection that ends badly changes nothing
+            with contextlib.suppress(OSError):
+                self.smtp.quit()
+            self.smtp = None
 
 
 def _sender_address(sender: str) -> str:

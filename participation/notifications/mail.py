@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from participation.accounts.models import NotificationMail, User
 from participation.core.locale import DEFAULT_LOCALE
-from participation.core.mail import send_mail
+from participation.core.mail import send_mail, send_mails
 from participation.core.urls import absolute_link, external_url
 from participation.extensions import db
 from participation.notifications import tokens
@@ -50,6 +50,11 @@ def send_personal(user: User, subject, template: str, *, reason, **context) -> b
 
 
 def _send(user: User, subject, template: str, *, reason=None, **context) -> None:
+    send_mail(*_compose(user, subject, template, reason=reason, **context))
+
+
+def _compose(user: User, subject, template: str, *, reason=None, **context) -> tuple[str, str, str, dict]:
+    """(to, subject, body, headers) of a mail to `user`, in their language."""
     unsubscribe = unsubscribe_url(user)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -64,16 +69,12 @@ def _send(user: User, subject, template: str, *, reason=None, **context) -> None
             settings_link=external_url("accounts.account", _anchor="settings-heading"),
             notifications_link=external_url("notifications.index"),
         )
-        send_mail(
-            user.email,
-            str(subject() if callable(subject) else subject),
-            f"{body}\n\n{footer}",
-            headers=headers,
-        )
+        return user.email, str(subject() if callable(subject) else subject), f"{body}\n\n{footer}", headers
 
 
-def send_one(user: User, note: Notification) -> None:
-    _send(
+def compose_one(user: User, note: Notification) -> tuple[str, str, str, dict]:
+    """The mail about one notification; send many with core.mail.send_mails."""
+    return _compose(
         user,
         lambda: note.headline,
         "notifications/mail/notification.txt",
@@ -94,23 +95,23 @@ def send_digests() -> int:
     for note in pending:
         by_user[note.user_id].append(note)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(by_user))))}
-    sent = 0
+    digests = []
     for user_id, notes in by_user.items():
         user = users.get(user_id)
         mailed = wants_mail(user)
         if mailed:
             items = [(note, absolute_link(note.link)) for note in notes]
-            _send(
+            digests.append(_compose(
                 user,
                 _l("Your daily summary: %(count)d news", count=len(notes)),
                 "notifications/mail/digest.txt",
                 items=items,
-            )
-            sent += 1
+            ))
         for note in notes:
             note.mail_state = MailState.SENT.value if mailed else MailState.NONE.value
+    send_mails(digests)
     db.session.flush()
-    return sent
+    return len(digests)
 
 
 def unsubscribe(user: User) -> None:

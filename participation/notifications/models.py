@@ -65,6 +65,8 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notification_user_read", "user_id", "read_at"),
         Index("ix_notification_mail_state", "mail_state", "user_id"),
+        # one notification per person and event, however often the fan-out job runs
+        UniqueConstraint("user_id", "event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +83,7 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     mail_state: Mapped[str] = mapped_column(String(10), default=MailState.NONE.value)
+    event_id: Mapped[str | None] = mapped_column(String(36))  # core.events.Event.id it came from
 
     @property
     def is_read(self) -> bool:
