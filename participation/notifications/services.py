@@ -1,9 +1,15 @@
 """Follows and notifications (their mail: notifications/mail.py). Services flush; views and CLI commit.
 
-Features do not call this module: they emit events (core.events), and
-notifications/subscribers.py turns the committed ones into `comment_written` and
+Features do not call this module: they emit events (core.events), and the jobs in
+notifications/subscribers.py turn the committed ones into `comment_written` and
 `target_event` (a status change, an official answer or a project update). Recipients are the
 object's followers and authors, minus whoever caused the event and whoever explicitly stopped following.
+
+A fan-out is one job per event, for any number of followers: people are loaded and their
+notifications inserted in chunks. Each row keeps the event's id, unique per person, so a job
+that runs again inserts nothing new and mails nobody twice: only people whose row was
+inserted now are mailed. Those are announced as "notification.created" (their unread count
+changed).
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ from collections.abc import Iterable
 
 from flask import url_for
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from participation.accounts.models import NotificationMail, User
-from participation.core import targets
+from participation.core import events, targets
+from participation.core.mail import send_mails
 from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
@@ -24,6 +32,10 @@ from participation.notifications.models import HEADLINES, Follow, Kind, MailStat
 from participation.notifications.text import markdown_to_text
 
 EXCERPT_LENGTH = 280
+CHUNK = 500  # people per query and per INSERT: 13 columns each stay below every bind limit
+NOTIFICATION_CREATED = events.declare(
+    "notification.created", "people got new notifications (their unread count changed); payload: user_ids"
+)
 
 
 # --- following -------------------------------------------------------------------------------------
@@ -91,27 +103,21 @@ def _excerpt(text: str | None) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-def comment_written(target: Target, comment, parent) -> None:
+def comment_written(target: Target, comment, parent, *, event_id: str | None = None) -> None:
     """A reply tells the parent's author; every comment tells the followers."""
     author = db.session.get(User, comment.author_id)
     link = url_for("comments.permalink", comment_id=comment.id)
+    about = {"actor": author, "excerpt": comment.body, "link": link, "comment_id": comment.id,
+             "event_id": event_id}
+    notified: list[int] = []
     replied_to = None
     if parent is not None and parent.author_id and parent.author_id != comment.author_id:
         replied_to = parent.author_id
-        _notify(
-            {replied_to},
-            Kind.REPLY,
-            target,
-            actor=author,
-            excerpt=comment.body,
-            link=link,
-            comment_id=comment.id,
-        )
+        notified += _notify({replied_to}, Kind.REPLY, target, **about)
     followers = recipients(target) - {comment.author_id, replied_to}
-    _notify(
-        followers, Kind.COMMENT, target, actor=author, excerpt=comment.body, link=link, comment_id=comment.id
-    )
+    notified += _notify(followers, Kind.COMMENT, target, **about)
     follow_unless_decided(author, target)
+    _announce(notified)
 
 
 def comment_withdrawn(comment_id: int) -> None:
@@ -127,21 +133,31 @@ def target_event(
     actor=None,
     excerpt: str = "",
     already_mailed: Iterable[int] = (),
+    event_id: str | None = None,
 ) -> int:
     """Tell everyone who follows the object: a status change, an answer, an update.
 
     `already_mailed` are people the calling feature has written to about this itself: they
-    get the notification in the app, but no second mail. Returns how many people were
-    notified. Unknown objects notify nobody; an undeclared kind raises."""
+    get the notification in the app, but no second mail. `event_id` makes a second call for the
+    same event notify nobody again. Returns how many people were notified now. Unknown objects
+    notify nobody; an undeclared kind raises."""
     if kind not in HEADLINES:
         raise LookupError(f"notification kind {kind!r} is not declared")
     target = targets.resolve(target_type, target_id)
     if target is None:
         return 0
     people = recipients(target) - ({actor.id} if actor is not None else set())
-    return _notify(
-        people, kind, target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed)
+    notified = _notify(
+        people, kind, target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed),
+        event_id=event_id,
     )
+    _announce(notified)
+    return len(notified)
+
+
+def _announce(user_ids: list[int]) -> None:
+    if user_ids:
+        events.emit(NOTIFICATION_CREATED, user_ids=sorted(user_ids))
 
 
 def _notify(
@@ -154,34 +170,61 @@ def _notify(
     link: str,
     comment_id: int | None = None,
     no_mail: set[int] | None = None,
-) -> int:
-    user_ids = {i for i in user_ids if i is not None}
-    if not user_ids:
-        return 0
-    users = db.session.scalars(select(User).where(User.id.in_(user_ids), User.deleted_at.is_(None))).all()
-    title = target.title[:200]
-    text = _excerpt(excerpt)
-    for user in users:
-        if not target.can_view(user):
-            continue  # a draft, say: nobody hears about what they may not see
-        note = Notification(
-            user_id=user.id,
-            kind=str(kind),
-            target_type=target.key,
-            target_id=target.id,
-            comment_id=comment_id,
-            actor_id=actor.id if actor is not None else None,
-            actor_name=actor.public_name if actor is not None else None,
-            title=title,
-            link=link,
-            excerpt=text,
-            mail_state=MailState.NONE.value if user.id in (no_mail or ()) else _mail_state_for(user),
+    event_id: str | None = None,
+) -> list[int]:
+    """Notify those of `user_ids` who may see the target; returns whom a row was inserted for."""
+    wanted = sorted({i for i in user_ids if i is not None})
+    common = {
+        "kind": str(kind),
+        "target_type": target.key,
+        "target_id": target.id,
+        "comment_id": comment_id,
+        "actor_id": actor.id if actor is not None else None,
+        "actor_name": actor.public_name if actor is not None else None,
+        "title": target.title[:200],
+        "link": link,
+        "excerpt": _excerpt(excerpt) if wanted else "",
+        "created_at": utcnow(),
+        "event_id": event_id,
+    }
+    notified: list[int] = []
+    for start in range(0, len(wanted), CHUNK):
+        users = db.session.scalars(
+            select(User).where(User.id.in_(wanted[start : start + CHUNK]), User.deleted_at.is_(None))
+        ).all()
+        # a draft, say: nobody hears about what they may not see
+        rows = {
+            user.id: {
+                **common,
+                "user_id": user.id,
+                "mail_state": MailState.NONE.value if user.id in (no_mail or ()) else _mail_state_for(user),
+            }
+            for user in users
+            if target.can_view(user)
+        }
+        inserted = _insert_new(list(rows.values()))
+        send_mails(  # Notification(...): a copy of the row, for the mail's text
+            mail.compose_one(user, Notification(**rows[user.id]))
+            for user in users
+            if user.id in inserted and rows[user.id]["mail_state"] == MailState.SENT.value
         )
-        db.session.add(note)
-        if note.mail_state == MailState.SENT.value:
-            mail.send_one(user, note)
-    db.session.flush()
-    return len(users)
+        notified += sorted(inserted)
+    return notified
+
+
+def _insert_new(rows: list[dict]) -> set[int]:
+    """INSERT the rows, skipping people who have this event's notification already; returns the
+    user ids of the rows inserted. One statement, whichever database."""
+    if not rows:
+        return set()
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    statement = (
+        insert(Notification)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "event_id"])
+        .returning(Notification.user_id)
+    )
+    return set(db.session.scalars(statement))
 
 
 def _mail_state_for(user: User) -> str:

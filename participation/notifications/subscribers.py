@@ -1,7 +1,9 @@
 """Notifications listen to what features announce (core.events), after it is committed.
 
 The feature that owns an event declares it; here the notifications decide who hears about
-it. Each handler runs in its own transaction, which core.events commits.
+it. Each handler is a background job (core/jobs.py): one job per event, run by the worker in
+its own transaction, which the job commits. A job may run twice; the event's id, kept on each
+notification, makes the second run notify nobody again.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from flask import Flask
 
 from participation.accounts.models import User
-from participation.core import events, targets
+from participation.core import events, jobs, targets
+from participation.core.content import Visibility
 from participation.extensions import db
 from participation.notifications import services
 from participation.notifications.models import Kind
@@ -24,10 +27,10 @@ def comment_created(event: events.Event) -> None:
 
     target = targets.resolve(event["target_type"], event["target_id"])
     comment = db.session.get(Comment, event.subject_id)
-    if target is None or comment is None:
-        return
+    if target is None or comment is None or comment.visibility == Visibility.DELETED.value:
+        return  # withdrawn before the job ran: nobody needs to hear of it
     parent = db.session.get(Comment, event["parent_id"]) if event["parent_id"] is not None else None
-    services.comment_written(target, comment, parent)
+    services.comment_written(target, comment, parent, event_id=event.id)
 
 
 def comment_deleted(event: events.Event) -> None:
@@ -47,6 +50,7 @@ def idea_answered(event: events.Event) -> None:
         actor=_actor(event),
         excerpt=idea.response or str(idea.status_label),
         already_mailed={event["author_id"]} - {None},
+        event_id=event.id,
     )
 
 
@@ -59,6 +63,7 @@ def project_status_changed(event: events.Event) -> None:
         Kind.STATUS,
         actor=_actor(event),
         excerpt=str(STATUS_LABELS[ProjectStatus(event["status"])]),
+        event_id=event.id,
     )
 
 
@@ -69,7 +74,9 @@ def project_updated(event: events.Event) -> None:
     if not event["published"] or update is None:
         return
     excerpt = f"{update.title}: {update.body}"
-    services.target_event("project", event.subject_id, Kind.UPDATE, actor=_actor(event), excerpt=excerpt)
+    services.target_event(
+        "project", event.subject_id, Kind.UPDATE, actor=_actor(event), excerpt=excerpt, event_id=event.id
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -78,8 +85,8 @@ def init_app(app: Flask) -> None:
     from participation.consultations import services as consultations
     from participation.projects import services as projects
 
-    events.subscribe(comments.COMMENT_CREATED, comment_created)
-    events.subscribe(comments.COMMENT_DELETED, comment_deleted)
-    events.subscribe(consultations.IDEA_ANSWERED, idea_answered)
-    events.subscribe(projects.PROJECT_STATUS_CHANGED, project_status_changed)
-    events.subscribe(projects.PROJECT_UPDATED, project_updated)
+    jobs.subscribe(comments.COMMENT_CREATED, comment_created)
+    jobs.subscribe(comments.COMMENT_DELETED, comment_deleted)
+    jobs.subscribe(consultations.IDEA_ANSWERED, idea_answered)
+    jobs.subscribe(projects.PROJECT_STATUS_CHANGED, project_status_changed)
+    jobs.subscribe(projects.PROJECT_UPDATED, project_updated)

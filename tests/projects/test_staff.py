@@ -3,12 +3,13 @@
 import io
 
 import pytest
+from flask_babel import force_locale
 from PIL import Image
 from sqlalchemy import select
 
 from participation.extensions import db
 from participation.notifications.models import Notification
-from participation.projects.models import Project
+from participation.projects.models import STATUS_LABELS, Project, ProjectStatus
 from tests.conftest import csrf_token, login
 
 FORM = {
@@ -117,7 +118,10 @@ def test_a_status_change_notifies_followers(client, app, login_as, make_project,
     assert response.status_code == 302
     with app.app_context():
         [note] = db.session.scalars(select(Notification).where(Notification.user_id == follower.id)).all()
-    assert note.kind == "status" and note.excerpt == "Under construction"
+    # The job that wrote it knows no browser: the status is told in the city's default language,
+    # whichever language the member of staff used.
+    with app.test_request_context(), force_locale("de"):
+        assert note.kind == "status" and note.excerpt == str(STATUS_LABELS[ProjectStatus.UNDER_CONSTRUCTION])
 
 
 def test_staff_post_updates_that_appear_on_the_project_page(client, app, login_as, make_project):
