@@ -71,11 +71,18 @@ class Server:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def newest_mail(self, to: str) -> email.message.EmailMessage:
-        paths = sorted(self.outbox.glob("*.eml")) if self.outbox.exists() else []
-        mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                 for p in paths]
-        mails = [m for m in mails if m["To"] == to]
+    def newest_mail(self, to: str, containing: str = "", seconds: float = 5) -> email.message.EmailMessage:
+        """The newest mail to `to` (with `containing` in it). Notification mails are written by
+        a background job a moment after the request: wait for it a little, as a person would."""
+        deadline = time.monotonic() + seconds
+        while True:
+            paths = sorted(self.outbox.glob("*.eml")) if self.outbox.exists() else []
+            mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                     for p in paths]
+            mails = [m for m in mails if m["To"] == to and containing in m.get_content()]
+            if mails or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert mails, f"no mail to {to} in {self.outbox}"
         return mails[-1]  # the file names start with a timestamp
 
