@@ -1,7 +1,7 @@
 """background jobs: notifications remember their event, queued mails their delivery claim
 
 Revision ID: b7e1a2c30004
-Revises: b7e1a2c30003
+Revises: b7e1a2c30005
 Create Date: 2026-12-02 12:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import participation.core.models
 
 # revision identifiers, used by Alembic.
 revision = 'b7e1a2c30004'
-down_revision = 'b7e1a2c30003'
+down_revision = 'b7e1a2c30005'  # the head when this was written (ids are not in order)
 branch_labels = None
 depends_on = None
 

@@ -7,10 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """After the features whose events it listens to (their kinds must be declared)."""
-    from participation.notifications import personal_data, subscribers, views
+    from participation.core import events
+    from participation.notifications import personal_data, services, subscribers, views
     from participation.notifications.blueprint import bp
     from participation.notifications.cli import notifications_cli
 
+    events.declare_all(services.EVENTS)
     personal_data.register()
     subscribers.init_app(app)
     app.add_template_global(views.unread_notifications)

@@ -33,9 +33,10 @@ from participation.notifications.text import markdown_to_text
 
 EXCERPT_LENGTH = 280
 CHUNK = 500  # people per query and per INSERT: 13 columns each stay below every bind limit
-NOTIFICATION_CREATED = events.declare(
-    "notification.created", "people got new notifications (their unread count changed); payload: user_ids"
-)
+NOTIFICATION_CREATED = "notification.created"
+EVENTS = {  # declared by init_app
+    NOTIFICATION_CREATED: "people got new notifications (their unread count changed); payload: user_ids",
+}
 
 
 # --- following -------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def project_updated(event: events.Event) -> None:
 
 
 def init_app(app: Flask) -> None:
-    # The owners declare these kinds when their services are imported.
+    # The owners declared these kinds in their init_app, which create_app calls first.
     from participation.comments import services as comments
     from participation.consultations import services as consultations
     from participation.projects import services as projects
