@@ -11,8 +11,11 @@ def init_app(app: Flask) -> None:
     from participation.notifications import personal_data, services, subscribers, views
     from participation.notifications.blueprint import bp
     from participation.notifications.cli import notifications_cli
+    from participation.notifications.models import GENERAL_HEADLINES, declare_kind
 
     events.declare_all(services.EVENTS)
+    for kind, headline in GENERAL_HEADLINES.items():
+        declare_kind(kind, headline)
     personal_data.register()
     subscribers.init_app(app)
     app.add_template_global(views.unread_notifications)

@@ -32,9 +32,10 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# Kinds of notification are a registry: a feature adds its own with `declare_kind`, with the
-# headline people see (with %(title)s, the object, and %(name)s, who did it). The general
-# kinds below serve every feature that has followers.
+# Kinds of notification are a registry: a feature declares its own in its init_app with
+# `declare_kind`, with the headline people see (with %(title)s, the object, and %(name)s, who
+# did it). The general kinds below serve every feature that has followers (notifications'
+# init_app declares them with their GENERAL_HEADLINES).
 HEADLINES: dict[str, object] = {}
 
 
@@ -44,11 +45,20 @@ def declare_kind(name: str, headline) -> str:
 
 
 class Kind(StrEnum):
-    REPLY = declare_kind("reply", _l("%(name)s answered your comment on “%(title)s”"))
-    COMMENT = declare_kind("comment", _l("New comment by %(name)s on “%(title)s”"))
-    STATUS = declare_kind("status", _l("New status for “%(title)s”"))
-    RESPONSE = declare_kind("response", _l("The city has answered on “%(title)s”"))
-    UPDATE = declare_kind("update", _l("New update on “%(title)s”"))
+    REPLY = "reply"
+    COMMENT = "comment"
+    STATUS = "status"
+    RESPONSE = "response"
+    UPDATE = "update"
+
+
+GENERAL_HEADLINES = {
+    Kind.REPLY: _l("%(name)s answered your comment on “%(title)s”"),
+    Kind.COMMENT: _l("New comment by %(name)s on “%(title)s”"),
+    Kind.STATUS: _l("New status for “%(title)s”"),
+    Kind.RESPONSE: _l("The city has answered on “%(title)s”"),
+    Kind.UPDATE: _l("New update on “%(title)s”"),
+}
 
 
 class MailState(StrEnum):

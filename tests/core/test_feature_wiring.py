@@ -18,7 +18,9 @@ import participation
 for module in pkgutil.walk_packages(participation.__path__, "participation."):
     importlib.import_module(module.name)
 from participation.core import events, personal_data, targets
+from participation.notifications.models import HEADLINES
 print(json.dumps({
+    "notification kinds": sorted(HEADLINES),
     "event kinds": sorted(events.KINDS),
     "subscribed kinds": sorted(kind for kind, listeners in events._subscribers.items() if listeners),
     "targets": sorted(targets.registered()),
@@ -36,6 +38,7 @@ def test_importing_every_module_registers_nothing():
     )
     registries = json.loads(found.stdout.strip().splitlines()[-1])
     assert registries == {
+        "notification kinds": [],
         "event kinds": [],
         "subscribed kinds": [],
         "targets": [],
@@ -46,12 +49,14 @@ def test_importing_every_module_registers_nothing():
 
 def test_create_app_wires_every_feature(app):
     from participation.core import events, features, personal_data, targets
+    from participation.notifications.models import HEADLINES
 
     with app.app_context():
         assert [feature.name for feature in features.registered()] == ["consultations", "projects"]
     announced = {"idea.saved", "idea.answered", "comment.created", "project.updated", "mail.written"}
     assert announced <= set(events.KINDS)
     assert {"idea", "consultation", "project"} <= set(targets.registered())
+    assert {"reply", "comment", "status", "response", "update"} <= set(HEADLINES)
     assert {"account", "ideas", "comments", "notifications", "accessibility_feedback"} <= {
         section.key for section in personal_data.sections()
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from participation.core.audit import AuditEntry
@@ -11,6 +12,11 @@ from tests.conftest import csrf_token
 
 MESSAGE = "Die Karte lässt sich mit der Tastatur nicht verschieben."
 NOTE = "Pfeiltasten verschieben die Karte jetzt."
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # assertions on text, whatever the catalogs say
 
 
 def send_feedback(app, client) -> int:
