@@ -92,4 +92,8 @@ ROUTE_ACCESS: dict[str, Access] = {
     "notifications.mark_all_read": Access.SIGNED_IN,
     "notifications.mark_read": Access.SIGNED_IN,
     "notifications.unsubscribe": Access.PUBLIC,
+    # live updates: each topic is checked in the view (a consultation's own rule; one's own
+    # user topic only), before anything is streamed
+    "live.stream": Access.PUBLIC,
+    "live.poll": Access.PUBLIC,
 }

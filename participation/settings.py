@@ -93,6 +93,14 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     email_token_max_age: int = 48 * 3600
+    # Live updates (participation/live): a comment line keeps each idle stream open through
+    # proxies every this many seconds; each topic keeps its last events (at most this many,
+    # for at most this long) so that a client resumes after a dropped connection instead of
+    # reloading; Redis keys and the one pub/sub channel start with the prefix.
+    live_heartbeat_seconds: int = 15
+    live_backlog_length: int = 100
+    live_backlog_seconds: int = 3600
+    live_channel_prefix: str = "participation:live"
     reset_token_max_age: int = 2 * 3600
 
     ENV_NAMES = {
