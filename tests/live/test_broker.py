@@ -182,3 +182,21 @@ def test_the_redis_listener_reconnects_and_catches_up(redis_broker_factory, redi
 def _idea(broker, consultation_id: int, idea_id: int) -> int:
     data = {"idea_id": idea_id, "change": "created"}
     return int(broker.publish(f"consultation:{consultation_id}", "idea", data))
+
+
+def test_psycopg_waits_cooperatively_under_gevent_even_when_imported_first(monkeypatch):
+    import sys
+    import types
+
+    from psycopg import waiting
+
+    from participation.live import cooperative_database_waits
+
+    if not hasattr(waiting, "wait_c"):
+        pytest.skip("psycopg without its C extension")
+    patched = types.SimpleNamespace(is_module_patched=lambda name: name == "select")
+    monkeypatch.setitem(sys.modules, "gevent.monkey", patched)
+    monkeypatch.setattr(waiting, "wait", waiting.wait_c)  # as chosen before gevent patched
+    monkeypatch.setattr(waiting, "DefaultSelector", waiting.DefaultSelector)
+    cooperative_database_waits()
+    assert waiting.wait is waiting.wait_poll
