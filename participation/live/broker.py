@@ -29,6 +29,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +64,14 @@ class Message:
     event: str
     data: dict  # always has "topic"; ids and counts only, never user-written text
 
-    @property
+    @cached_property
     def data_json(self) -> str:
         return json.dumps(self.data, separators=(",", ":"), sort_keys=True)
+
+    @cached_property
+    def sse(self) -> str:
+        """The event as a Server-Sent Events block: made once, however many streams send it."""
+        return f"id: {self.id}\nevent: {self.event}\ndata: {self.data_json}\n\n"
 
     def as_dict(self) -> dict:
         return {"id": str(self.id), "event": self.event, "data": self.data}

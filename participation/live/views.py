@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from participation.extensions import db, limiter
 from participation.live.blueprint import bp
-from participation.live.broker import Broker, BrokerUnavailable, Message, Subscription, parse_id
+from participation.live.broker import Broker, BrokerUnavailable, Subscription, parse_id
 from participation.live.topics import requested_topics
 
 # Limits connects and polls, never what flows in an open stream. Generous, because one
@@ -39,10 +39,6 @@ def _person_or_address() -> str:
     return get_remote_address()
 
 
-def _format(message: Message) -> str:
-    return f"id: {message.id}\nevent: {message.event}\ndata: {message.data_json}\n\n"
-
-
 def _events(subscription: Subscription, topics: list[str], heartbeat: float):
     try:
         greeting = "ready" if subscription.resumed else "reset"
@@ -53,7 +49,7 @@ def _events(subscription: Subscription, topics: list[str], heartbeat: float):
             position = subscription.position  # before get(): see Subscription.position
             batch = subscription.get(timeout=heartbeat)
             if batch:
-                yield "".join(_format(message) for message in batch)
+                yield "".join(message.sse for message in batch)
             elif not subscription.ended:
                 # The id moves the client's Last-Event-ID on while its topics are quiet, so
                 # a reconnect hours later still resumes instead of reloading.

@@ -90,7 +90,8 @@ class Browser:
 
     def sign_in(self, email: str, password: str) -> None:
         token = self.csrf_token("/login")
-        status, _, _ = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": password})
+        form = {"csrf_token": token, "email": email, "password": password}
+        status, _, _ = self.request("POST", "/login", form)
         assert status == 302, "sign-in failed"
 
     def add_idea(self, slug: str) -> int:
@@ -121,7 +122,8 @@ def gunicorn(env: dict[str, str], log: Path, *, workers: int = 2, graceful_timeo
                "SECRET_KEY": "test-only", "RATELIMIT_ENABLED": "false", "BASE_URL": f"http://127.0.0.1:{port}",
                **env}
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environ, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environ, stdout=out,
+                                   stderr=subprocess.STDOUT)
     try:
         _wait_until_up(process, port, log, workers)
         yield process, port

@@ -11,12 +11,15 @@ def consultation(make_consultation):
 
 
 def _poll(client, consultation, after=None, etag=None):
-    url = f"/live/poll?topic=consultation:{consultation.id}" + (f"&after={after}" if after is not None else "")
+    url = f"/live/poll?topic=consultation:{consultation.id}"
+    if after is not None:
+        url += f"&after={after}"
     return client.get(url, headers={"If-None-Match": etag} if etag else {})
 
 
 def _publish(broker, consultation, idea_id) -> str:
-    return broker.publish(f"consultation:{consultation.id}", "idea", {"idea_id": idea_id, "change": "created"})
+    data = {"idea_id": idea_id, "change": "created"}
+    return broker.publish(f"consultation:{consultation.id}", "idea", data)
 
 
 def test_without_after_the_poll_gives_a_place_to_start(broker, client, consultation):

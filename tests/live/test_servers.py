@@ -123,7 +123,8 @@ def test_the_development_server_serves_the_stream(app, broker, make_consultation
     try:
         stream = EventStream(server.server_port, f"/live/stream?topic=consultation:{consultation.id}")
         assert stream.next_event("ready") is not None
-        event_id = broker.publish(f"consultation:{consultation.id}", "idea", {"idea_id": 3, "change": "created"})
+        data = {"idea_id": 3, "change": "created"}
+        event_id = broker.publish(f"consultation:{consultation.id}", "idea", data)
         event = stream.next_event("idea")
         assert event["id"] == event_id
         stream.close()
