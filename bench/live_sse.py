@@ -82,6 +82,7 @@ class Run:
     within_1s: float
     within_2s: float
     connect_seconds: float
+    max_ms_per_event: list[float]  # shows whether one event was slow for everyone, or some streams always
 
 
 def _percentile(sorted_values: list[float], share: float) -> float:
@@ -108,18 +109,17 @@ async def _one_run(host: str, port: int, path: str, size: int, broker: RedisBrok
     connect_seconds = time.perf_counter() - started
     await asyncio.sleep(1.0)  # let the connect storm settle before measuring
 
-    delays, lost = [], 0
+    delays, lost, max_per_event = [], 0, []
     for mark in range(first_mark, first_mark + EVENTS):
         published = time.perf_counter()
         broker.publish(topic, "idea", {"idea_id": mark, "change": "created"})
         deadline = published + DELIVERY_TIMEOUT
         while time.perf_counter() < deadline and any(mark not in r.arrivals for r in readers):
             await asyncio.sleep(0.02)
-        for reader in readers:
-            if mark in reader.arrivals:
-                delays.append(reader.arrivals[mark] - published)
-            else:
-                lost += 1
+        these = [reader.arrivals[mark] - published for reader in readers if mark in reader.arrivals]
+        lost += len(readers) - len(these)
+        delays += these
+        max_per_event.append(round(max(these, default=float("inf")) * 1000, 1))
         await asyncio.sleep(max(0.0, published + 1.0 - time.perf_counter()))
     for reader in readers:
         reader.transport.close()
@@ -135,6 +135,7 @@ async def _one_run(host: str, port: int, path: str, size: int, broker: RedisBrok
         within_1s=round(sum(d <= 1.0 for d in delays) / count, 4),
         within_2s=round(sum(d <= 2.0 for d in delays) / count, 4),
         connect_seconds=round(connect_seconds, 1),
+        max_ms_per_event=max_per_event,
     )
 
 
@@ -193,7 +194,8 @@ def main(argv: list[str]) -> int:
                     results.setdefault(size, []).append(run)
                     print(f"bench: {size} streams: p50 {run.p50_ms} ms, p95 {run.p95_ms} ms,"
                           f" max {run.max_ms} ms, {run.within_1s:.1%} within 1 s, lost {run.lost},"
-                          f" connected in {run.connect_seconds} s", flush=True)
+                          f" connected in {run.connect_seconds} s; max per event {run.max_ms_per_event}",
+                          flush=True)
             broker.close()
     except Exception as exc:  # noqa: BLE001 - report the failure, exit with 2
         print(f"bench: live_sse failed: {exc!r}", file=sys.stderr)

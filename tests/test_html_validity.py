@@ -57,6 +57,8 @@ NOT_PAGES = {
     "consultations_api.consultation",
     "consultations_api.ideas",
     "consultations_api.openapi",
+    "live.stream",  # text/event-stream
+    "live.poll",  # JSON
     "projects.feed_updates",
     "projects.feed_projects",
     "projects.project_feed",

@@ -43,7 +43,10 @@ def init_app(app: Flask) -> None:
     from participation.live import subscribers, views  # noqa: F401 - views adds the routes
     from participation.live.blueprint import bp
 
-    app.extensions["live_broker"] = make_broker(app.extensions["settings"])
+    settings: Settings = app.extensions["settings"]
+    if settings.live_heartbeat_seconds < 1:
+        raise ValueError("LIVE_HEARTBEAT_SECONDS: at least 1")
+    app.extensions["live_broker"] = make_broker(settings)
     app.register_blueprint(bp)
     errors.answer_json_under(app, bp.url_prefix)
     subscribers.init_app(app)

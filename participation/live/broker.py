@@ -26,6 +26,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,7 +157,6 @@ class Broker:
         self._local: dict[str, set[Subscription]] = {}
         self._local_lock = threading.Lock()
         self._closing = False
-        self._hooked_pid: int | None = None
 
     # --- what each broker implements -----------------------------------------------------------
 
@@ -245,29 +245,42 @@ class Broker:
             subscription.end()
 
     def _install_shutdown_hook(self) -> None:
-        """On SIGTERM (gunicorn's graceful stop of a worker), end the streams first: gunicorn
-        waits for running requests, and a stream never ends by itself. Only the main thread
-        may set signal handlers; under gevent every request runs there. Elsewhere (the
-        threaded development server) the handler threads are daemons and die with it."""
-        if self._hooked_pid == os.getpid():
-            return
-        try:
-            previous = signal.getsignal(signal.SIGTERM)
+        _brokers_to_close.add(self)
+        _close_on_sigterm()
 
-            def on_sigterm(signum, frame):
-                # A signal handler may interrupt code holding a lock: do the work elsewhere.
-                self._closing = True
-                threading.Thread(target=self.close, daemon=True).start()
-                if callable(previous):
-                    previous(signum, frame)
-                elif previous == signal.SIG_DFL:
-                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                    os.kill(os.getpid(), signal.SIGTERM)
 
-            signal.signal(signal.SIGTERM, on_sigterm)
-        except ValueError:  # not the main thread
-            pass
-        self._hooked_pid = os.getpid()
+_brokers_to_close: weakref.WeakSet[Broker] = weakref.WeakSet()
+_hooked_pid: int | None = None
+
+
+def _close_on_sigterm() -> None:
+    """On SIGTERM (gunicorn's graceful stop of a worker), end the streams first: gunicorn
+    waits for running requests, and a stream never ends by itself. One handler per process,
+    in front of the one that was there. Only the main thread may set signal handlers; under
+    gevent every request runs there. Elsewhere (the threaded development server) the request
+    threads are daemons and end with the process."""
+    global _hooked_pid
+    if _hooked_pid == os.getpid():
+        return
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_sigterm(signum, frame):
+            brokers = list(_brokers_to_close)
+            for broker in brokers:
+                broker._closing = True
+            # A signal handler may interrupt code that holds a lock: close elsewhere.
+            threading.Thread(target=lambda: [b.close() for b in brokers], daemon=True).start()
+            if callable(previous):
+                previous(signum, frame)
+            elif previous == signal.SIG_DFL:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread
+        return
+    _hooked_pid = os.getpid()
 
 
 class InProcessBroker(Broker):

@@ -69,14 +69,16 @@ def stream():
     if given and after is None:
         after = 0  # a malformed id: resume from nothing, which means a reset
     db.session.remove()  # the stream needs no database: give the connection back now
-    try:
-        subscription = current_broker().subscribe(topics, after=after)
-    except BrokerUnavailable:
-        current_app.logger.warning("live updates: the broker is unavailable", exc_info=True)
-        abort(503)
-    heartbeat = current_app.extensions["settings"].live_heartbeat_seconds
-    response = Response(_events(subscription, topics, heartbeat), mimetype="text/event-stream")
-    response.call_on_close(subscription.close)  # also when the body never starts
+    response = Response(mimetype="text/event-stream")
+    if request.method == "GET":  # HEAD: the same headers, and no subscription
+        try:
+            subscription = current_broker().subscribe(topics, after=after)
+        except BrokerUnavailable:
+            current_app.logger.warning("live updates: the broker is unavailable", exc_info=True)
+            abort(503)
+        heartbeat = current_app.extensions["settings"].live_heartbeat_seconds
+        response.response = _events(subscription, topics, heartbeat)
+        response.call_on_close(subscription.close)  # also when the body never starts
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response

@@ -169,3 +169,25 @@ def _events_of(text):
     from tests.live.conftest import parse_sse
 
     return [block for block in parse_sse(text) if block.event]
+
+
+def test_a_head_request_leaves_no_subscription(broker, client, url):
+    response = client.head(url)
+    assert response.status_code == 200 and response.mimetype == "text/event-stream"
+    assert broker.subscriber_count() == 0
+    response.close()
+
+
+def test_pages_get_the_cursor_to_start_from(app, broker, consultation):
+    from participation.live import live_cursor
+
+    event_id = _idea_event(broker, consultation, 1)
+    with app.test_request_context():
+        assert app.jinja_env.globals["live_cursor"]() == live_cursor() == event_id
+
+
+def test_a_heartbeat_below_one_second_is_refused(settings):
+    from participation import create_app
+
+    with pytest.raises(ValueError, match="LIVE_HEARTBEAT_SECONDS"):
+        create_app(dataclasses.replace(settings, live_heartbeat_seconds=0))
