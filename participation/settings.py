@@ -98,6 +98,7 @@ class Settings:
     # for at most this long) so that a client resumes after a dropped connection instead of
     # reloading; Redis keys and the one pub/sub channel start with the prefix.
     live_heartbeat_seconds: int = 15
+    live_poll_seconds: int = 20  # how often a page without a stream asks (the polling fallback)
     live_backlog_length: int = 100
     live_backlog_seconds: int = 3600
     live_channel_prefix: str = "participation:live"

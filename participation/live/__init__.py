@@ -44,8 +44,9 @@ def init_app(app: Flask) -> None:
     from participation.live.blueprint import bp
 
     settings: Settings = app.extensions["settings"]
-    if settings.live_heartbeat_seconds < 1:
-        raise ValueError("LIVE_HEARTBEAT_SECONDS: at least 1")
+    for name in ("live_heartbeat_seconds", "live_poll_seconds"):
+        if getattr(settings, name) < 1:
+            raise ValueError(f"{name.upper()}: at least 1")
     app.extensions["live_broker"] = make_broker(settings)
     app.register_blueprint(bp)
     errors.answer_json_under(app, bp.url_prefix)

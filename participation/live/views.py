@@ -111,7 +111,9 @@ def poll():
     reset = given is not None and (after is None or not broker.complete_since(after, head, backlog))
     events = [] if reset or after is None else backlog.messages
     last_id = max([head, *(message.id for message in events)])
-    response = jsonify(events=[message.as_dict() for message in events], last_id=str(last_id), reset=reset)
+    interval_ms = current_app.extensions["settings"].live_poll_seconds * 1000
+    response = jsonify(events=[message.as_dict() for message in events], last_id=str(last_id), reset=reset,
+                       interval_ms=interval_ms)
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
