@@ -90,18 +90,22 @@ class RedisBroker(Broker):
         return f"{self.prefix}:trimmed:{topic}"
 
     def publish(self, topic: str, event: str, data: dict) -> str:
-        message = Message(0, topic, event, {"topic": topic, **data})
-        body = message.to_wire().partition(" ")[2]
-        client = self._redis()
-        try:
-            new_id = self._script(
+        return self.publish_many([(topic, event, data)])[0]
+
+    def publish_many(self, items: Iterable[tuple[str, str, dict]]) -> list[str]:
+        pipe = self._redis().pipeline(transaction=False)
+        for topic, event, data in items:
+            body = Message(0, topic, event, {"topic": topic, **data}).to_wire().partition(" ")[2]
+            self._script(
                 keys=[self._last_key, self._backlog_key(topic), self._trimmed_key(topic)],
                 args=[id_at(time.time()), body, self.backlog_length, self.backlog_seconds, self.channel],
-                client=client,
+                client=pipe,
             )
+        try:
+            new_ids = pipe.execute()
         except redis.RedisError as error:
             raise BrokerUnavailable(str(error)) from error
-        return new_id.decode() if isinstance(new_id, bytes) else str(new_id)
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in new_ids]
 
     def head(self) -> int:
         try:

@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, current_app
 from flask_login import AnonymousUserMixin
+from sqlalchemy import func, select
 
 from participation.core import events
 from participation.extensions import db
@@ -18,18 +19,16 @@ from participation.live.topics import consultation_topic, user_topic
 
 logger = logging.getLogger(__name__)
 
-# Declared by the notifications package (payload: user_ids, the people who got one); until
-# that is there, live declares it so its subscription stands and simply hears nothing.
-NOTIFICATION_CREATED = "notification.created"
+CHUNK = 500  # people per batch of published counts
 
 _PUBLIC = AnonymousUserMixin()
 
 
-def _publish(topic: str, event: str, data: dict) -> None:
+def _publish(*items: tuple[str, str, dict]) -> None:
     try:
-        current_app.extensions["live_broker"].publish(topic, event, data)
+        current_app.extensions["live_broker"].publish_many(items)
     except BrokerUnavailable as error:  # the page still shows the news on its next load
-        logger.warning("live updates: could not publish %s on %s: %s", event, topic, error)
+        logger.warning("live updates: could not publish %d event(s): %s", len(items), error)
 
 
 def _idea_changed(idea_id: int, change: str) -> None:
@@ -38,7 +37,7 @@ def _idea_changed(idea_id: int, change: str) -> None:
     idea = db.session.get(Idea, idea_id)
     if idea is None or not idea.is_visible or not idea.consultation.can_view(_PUBLIC):
         return  # only what the public may see: every follower gets the same stream
-    _publish(consultation_topic(idea.consultation_id), "idea", {"idea_id": idea.id, "change": change})
+    _publish((consultation_topic(idea.consultation_id), "idea", {"idea_id": idea.id, "change": change}))
 
 
 def idea_saved(event: events.Event) -> None:
@@ -49,18 +48,33 @@ def idea_answered(event: events.Event) -> None:
     _idea_changed(event.subject_id, "answered")
 
 
-def notifications_created(event: events.Event) -> None:
-    from participation.notifications import queries
+def unread_counts(user_ids: list[int]) -> dict[int, int]:
+    """Unread notifications per person, in one query: a fan-out may name thousands. (Belongs
+    in notifications.queries, beside unread_count, once that package takes it.)"""
+    from participation.notifications.models import Notification
 
-    for user_id in sorted(set(event.get("user_ids") or ())):
-        _publish(user_topic(user_id), "notifications", {"unread": queries.unread_count(user_id)})
+    counted = db.session.execute(
+        select(Notification.user_id, func.count())
+        .where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None))
+        .group_by(Notification.user_id)
+    ).all()
+    return {user_id: 0 for user_id in user_ids} | dict(counted)
+
+
+def notifications_created(event: events.Event) -> None:
+    """Each person's unread count now, in chunks of people: one query and one publish each."""
+    user_ids = sorted(set(event.get("user_ids") or ()))
+    for start in range(0, len(user_ids), CHUNK):
+        counts = unread_counts(user_ids[start:start + CHUNK])
+        _publish(*[(user_topic(user_id), "notifications", {"unread": unread})
+                   for user_id, unread in sorted(counts.items())])
 
 
 def init_app(app: Flask) -> None:
+    # After consultations and notifications in FEATURES: their init_app declares these kinds.
     from participation.consultations import services as consultations
+    from participation.notifications import services as notifications
 
-    if NOTIFICATION_CREATED not in events.KINDS:
-        events.declare(NOTIFICATION_CREATED, "people got a notification; payload: user_ids")
     events.subscribe(consultations.IDEA_SAVED, idea_saved)
     events.subscribe(consultations.IDEA_ANSWERED, idea_answered)
-    events.subscribe(NOTIFICATION_CREATED, notifications_created)
+    events.subscribe(notifications.NOTIFICATION_CREATED, notifications_created)

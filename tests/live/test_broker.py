@@ -200,3 +200,12 @@ def test_psycopg_waits_cooperatively_under_gevent_even_when_imported_first(monke
     monkeypatch.setattr(waiting, "DefaultSelector", waiting.DefaultSelector)
     cooperative_database_waits()
     assert waiting.wait is waiting.wait_poll
+
+
+def test_several_events_published_at_once_keep_their_order(make_broker):
+    publisher, receiver = make_broker(), make_broker()
+    subscription = receiver.subscribe(["user:1", "user:2"])
+    ids = publisher.publish_many([("user:1", "notifications", {"unread": 1}),
+                                  ("user:2", "notifications", {"unread": 5})])
+    assert [int(i) for i in ids] == sorted(int(i) for i in ids)
+    assert [(m.topic, m.data["unread"]) for m in _wait_for(subscription, 2)] == [("user:1", 1), ("user:2", 5)]

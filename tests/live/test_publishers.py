@@ -8,8 +8,8 @@ from participation.consultations import services
 from participation.consultations.models import Idea
 from participation.core import events
 from participation.extensions import db
-from participation.live.subscribers import NOTIFICATION_CREATED
 from participation.notifications.models import Notification
+from participation.notifications.services import NOTIFICATION_CREATED
 from tests.conftest import csrf_token
 from tests.consultations.conftest import AREA  # noqa: F401 - the ideas lie inside it
 
@@ -127,4 +127,20 @@ def test_new_notifications_send_the_unread_count(broker, app, user_factory):
     ]
     assert _published(broker, f"user:{other.id}") == [
         ("notifications", {"topic": f"user:{other.id}", "unread": 0})
+    ]
+
+
+def test_a_comment_on_an_idea_updates_its_authors_counter(broker, app, make_consultation, make_idea,
+                                                          user_factory):
+    from participation.comments import services as comments
+    from participation.core import targets
+
+    author = user_factory()
+    idea = make_idea(make_consultation(), author=author)
+    with app.test_request_context():
+        commenter = db.session.merge(user_factory())
+        comments.add_comment(targets.resolve("idea", idea.id), commenter, "Gute Idee!", None)
+        db.session.commit()  # the notification job runs (at once in the tests) and announces it
+    assert _published(broker, f"user:{author.id}") == [
+        ("notifications", {"topic": f"user:{author.id}", "unread": 1})
     ]

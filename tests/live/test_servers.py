@@ -51,7 +51,8 @@ def worker_database(tmp_path):
 def served(worker_database, redis_prefix, tmp_path):
     url, data = worker_database
     env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, "LIVE_CHANNEL_PREFIX": redis_prefix,
-           "MAIL_OUTBOX_DIR": str(tmp_path / "mail"), "LIVE_HEARTBEAT_SECONDS": "1"}
+           "MAIL_OUTBOX_DIR": str(tmp_path / "mail"), "LIVE_HEARTBEAT_SECONDS": "1",
+           "JOBS_MODE": "immediate"}  # no job queue in the suite's Redis database
     with gunicorn(env, tmp_path / "gunicorn.log") as (process, port):
         yield process, port, data
 
