@@ -10,7 +10,6 @@ import logging
 
 from flask import Flask, current_app
 from flask_login import AnonymousUserMixin
-from sqlalchemy import func, select
 
 from participation.core import events
 from participation.extensions import db
@@ -49,16 +48,10 @@ def idea_answered(event: events.Event) -> None:
 
 
 def unread_counts(user_ids: list[int]) -> dict[int, int]:
-    """Unread notifications per person, in one query: a fan-out may name thousands. (Belongs
-    in notifications.queries, beside unread_count, once that package takes it.)"""
-    from participation.notifications.models import Notification
+    """Unread notifications per person (0 included), in one query: a fan-out may name thousands."""
+    from participation.notifications.queries import unread_counts_of
 
-    counted = db.session.execute(
-        select(Notification.user_id, func.count())
-        .where(Notification.user_id.in_(user_ids), Notification.read_at.is_(None))
-        .group_by(Notification.user_id)
-    ).all()
-    return {user_id: 0 for user_id in user_ids} | dict(counted)
+    return {user_id: 0 for user_id in user_ids} | dict(db.session.execute(unread_counts_of(user_ids)).all())
 
 
 def notifications_created(event: events.Event) -> None:
