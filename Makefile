@@ -56,8 +56,10 @@ test: install lint test-tools
 test-tools:
 	@scripts/ensure-test-tools
 
+# The page scenarios (bench/run.py), then the live-update streams (bench/live_sse.py); both always run.
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run; pages=$$?; $(BIN)/python -m bench.live_sse; live=$$?; \
+	  exit $$(( pages > live ? pages : live ))
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
