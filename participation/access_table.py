@@ -46,6 +46,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "consultations.index": Access.PUBLIC,
     "consultations.show": Access.PUBLIC,
     "consultations.idea": Access.PUBLIC,
+    "consultations.idea_item": Access.PUBLIC,  # the idea's own rule: load_idea 404s what one may not see
     "consultations.new_idea": Access.CONFIRMED,
     "consultations.edit_idea": Access.CONFIRMED,
     "consultations.support": Access.CONFIRMED,

@@ -52,6 +52,8 @@ NOT_PAGES = {
     "accounts.admin_role_changes",  # redirects to the audit log, filtered to role changes
     "consultations.export_csv",
     "consultations.export_geojson",
+    # an <li> for live updates, checked inside its list on consultations.show (same partial)
+    "consultations.idea_item",
     "media.file",
     "consultations_api.consultations",
     "consultations_api.consultation",

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from participation.consultations import (  # noqa: F401 - views, staff_views and api put routes on bp
+    from participation.consultations import (  # noqa: F401 - views, staff_views, fragment_views and api put routes on bp
         api,
         commentable,
+        fragment_views,
         personal_data,
         services,
         staff_views,
