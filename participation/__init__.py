@@ -99,6 +99,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=locale.current_locale,
         text_direction=locale.text_direction,
+        plural_samples=locale.plural_samples,
         city_text=locale.city_text,
         available_locales=locale.LOCALES,
         role_labels=ROLE_LABELS,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
+from babel import Locale
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
@@ -66,6 +68,22 @@ def city_text() -> Markup:
         return Markup("")
     direction = "rtl" if language in RTL_LOCALES else "ltr"
     return Markup(f' lang="{escape(language)}" dir="{direction}"')  # noqa: S704 - escaped
+
+
+def plural_samples() -> dict[str, int]:
+    """One count per CLDR plural category of the page's language ({"one": 1, "other": 0} in
+    German): a template renders `ngettext(..., sample, num="%(num)s")` for each, and a script
+    picks the text for a count with Intl.PluralRules, which follows the same CLDR rules."""
+    return _plural_samples(current_locale())
+
+
+@functools.cache
+def _plural_samples(locale: str) -> dict[str, int]:
+    rule = Locale.parse(locale).plural_form
+    samples: dict[str, int] = {}
+    for count in range(200):  # every category with whole numbers has one below 200
+        samples.setdefault(rule(count), count)
+    return samples
 
 
 def request_translations():

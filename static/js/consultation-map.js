@@ -87,17 +87,22 @@
     });
   }
 
-  function popupContent(props, legend, supportsLabel) {
+  function popupContent() {
     var box = document.createElement("div");
-    var link = textNode("a", props.title);
-    link.href = props.url;
-    var meta = document.createElement("p");
-    var status = (legend.status_labels || {})[props.status] || props.status;
-    meta.textContent = [status, props.category, format(supportsLabel, { count: props.supports })]
-      .filter(Boolean).join(" · ");
-    box.appendChild(link);
-    box.appendChild(meta);
+    box.appendChild(textNode("a", ""));
+    box.appendChild(document.createElement("p"));
     return box;
+  }
+
+  // Filled in place, also when live updates change an idea: an open popup keeps its focus.
+  function describe(entry, props, legend, supportsLabel) {
+    var link = entry.popup.firstChild, meta = entry.popup.lastChild;
+    var status = (legend.status_labels || {})[props.status] || props.status;
+    var text = [status, props.category, format(supportsLabel, { count: props.supports })].filter(Boolean).join(" · ");
+    if (link.textContent !== props.title) { link.textContent = props.title; }
+    if (link.getAttribute("href") !== props.url) { link.href = props.url; }
+    if (meta.textContent !== text) { meta.textContent = text; }
+    if (entry.tooltip.textContent !== props.title) { entry.tooltip.textContent = props.title; }
   }
 
   function loadIdeas(map, wrapper, cluster) {
@@ -136,10 +141,24 @@
       }
       var marker = L.circleMarker(centreOf(feature), { radius: 9, color: "#fff", weight: 2, fillColor: color,
                                                        fillOpacity: 1 });
-      marker.bindPopup(popupContent(props, legend, wrapper.getAttribute("data-label-supports")));
-      marker.bindTooltip(textNode("span", props.title));
+      var entry = { marker: marker, shape: shape, popup: popupContent(), tooltip: textNode("span", ""),
+                    drawn: drawnAs(feature) };
+      describe(entry, props, legend, wrapper.getAttribute("data-label-supports"));
+      marker.bindPopup(entry.popup);
+      marker.bindTooltip(entry.tooltip);
       cluster.addLayer(marker);
-      markers[props.id] = { marker: marker, shape: shape };
+      markers[props.id] = entry;
+    }
+
+    // what the marker's position and colour depend on: when it changes, the marker is redrawn
+    function drawnAs(feature) {
+      return JSON.stringify([feature.geometry, feature.properties.category_id]);
+    }
+
+    function removeIdea(id) {
+      cluster.removeLayer(markers[id].marker);
+      if (markers[id].shape) { shapes.removeLayer(markers[id].shape); }
+      delete markers[id];
     }
 
     function addGroup(feature) {
@@ -164,15 +183,20 @@
           addGroup(feature);
           return;
         }
-        seen[feature.properties.id] = true;
-        if (!markers[feature.properties.id]) { addIdea(feature, data.properties || {}); }
+        var id = feature.properties.id, known = markers[id];
+        seen[id] = true;
+        if (known && known.drawn !== drawnAs(feature)) {
+          removeIdea(id);
+          known = null;
+        }
+        if (known) {
+          describe(known, feature.properties, data.properties || {}, wrapper.getAttribute("data-label-supports"));
+        } else {
+          addIdea(feature, data.properties || {});
+        }
       });
       Object.keys(markers).forEach(function (id) {
-        if (!seen[id]) {
-          cluster.removeLayer(markers[id].marker);
-          if (markers[id].shape) { shapes.removeLayer(markers[id].shape); }
-          delete markers[id];
-        }
+        if (!seen[id]) { removeIdea(id); }
       });
       showPending();
     }
@@ -234,29 +258,42 @@
       }
     };
 
-    document.querySelectorAll(".show-on-map").forEach(function (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        var id = button.getAttribute("data-idea-id");
-        var title = button.getAttribute("data-title") || "";
-        wrapper.scrollIntoView({ block: "center" });
-        if (markers[id]) {
-          reveal(id, title);
-          return;
-        }
-        var lat = Number(button.getAttribute("data-lat")), lng = Number(button.getAttribute("data-lng"));
-        if (!isFinite(lat) || !isFinite(lng) || !button.hasAttribute("data-lat")) {
-          map.getContainer().focus({ preventScroll: true });
-          return;
-        }
-        // the next load (after the move) finds the idea; if it never does, focus the map
-        pending = { id: id, title: title, timer: window.setTimeout(function () {
-          pending = null;
-          map.getContainer().focus({ preventScroll: true });
-          announce(format(wrapper.getAttribute("data-label-shown"), { title: title }));
-        }, 4000) };
-        map.setView([lat, lng], Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 3, map.getMinZoom())));
-      });
+    function offerShowOnMap(within) {
+      within.querySelectorAll(".show-on-map").forEach(function (button) { button.hidden = false; });
+    }
+    offerShowOnMap(document);
+
+    // Live updates (live.js) added or changed an idea: load the view again, which brings new
+    // ideas and changed texts, and offer "Show on the map" in a new list entry too.
+    document.addEventListener("live:idea", function (event) {
+      if (event.detail.item) { offerShowOnMap(event.detail.item); }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 100);
+    });
+
+    // One listener for every button, also those of entries added later.
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".show-on-map") : null;
+      if (!button) { return; }
+      var id = button.getAttribute("data-idea-id");
+      var title = button.getAttribute("data-title") || "";
+      wrapper.scrollIntoView({ block: "center" });
+      if (markers[id]) {
+        reveal(id, title);
+        return;
+      }
+      var lat = Number(button.getAttribute("data-lat")), lng = Number(button.getAttribute("data-lng"));
+      if (!isFinite(lat) || !isFinite(lng) || !button.hasAttribute("data-lat")) {
+        map.getContainer().focus({ preventScroll: true });
+        return;
+      }
+      // the next load (after the move) finds the idea; if it never does, focus the map
+      pending = { id: id, title: title, timer: window.setTimeout(function () {
+        pending = null;
+        map.getContainer().focus({ preventScroll: true });
+        announce(format(wrapper.getAttribute("data-label-shown"), { title: title }));
+      }, 4000) };
+      map.setView([lat, lng], Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 3, map.getMinZoom())));
     });
   }
 

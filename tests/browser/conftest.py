@@ -112,6 +112,7 @@ def _server_env(base: Path, port: int) -> dict[str, str]:
         MAIL_OUTBOX_DIR=str(base / "mail"),
         BASE_URL=f"http://{HOST}:{port}",
         RATELIMIT_ENABLED="false",  # the suite signs in more often than a person would
+        LIVE_POLL_SECONDS="2",  # the polling fallback's test need not wait 20 s for its news
     )
     return env
 

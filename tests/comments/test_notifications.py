@@ -143,7 +143,10 @@ def test_the_header_counts_unread_notifications_and_they_can_be_marked_read(
     client.post(f"/benachrichtigungen/{first.id}/gelesen", data={"csrf_token": token})
     assert "(1 unread)" in client.get("/").get_data(as_text=True)
     client.post("/benachrichtigungen/gelesen", data={"csrf_token": token})
-    assert 'class="counter"' not in client.get("/").get_data(as_text=True)
+    html = client.get("/").get_data(as_text=True)
+    # none unread: the counter stays in the page for live updates, hidden and without a name
+    assert '<span class="counter" aria-hidden="true" hidden>0</span>' in html
+    assert '<span class="visually-hidden counter-label"></span>' in html
 
 
 def test_nobody_marks_another_persons_notification(client, app, make_note, user_factory, write_comment):

@@ -1,0 +1,429 @@
+// Live updates: the notification counter in the header and the ideas of a consultation change
+// without a reload. Events come over Server-Sent Events (/live/stream), or by polling
+// /live/poll when EventSource is missing or keeps failing. They carry only ids and counts;
+// what changed is fetched from the server as our own HTML fragments (escaped by Jinja),
+// parsed by DOMParser and merged into the page node by node, so focus stays where it is.
+// Without this file the page is as it was: a reload shows the new state.
+(function () {
+  "use strict";
+
+  var ANNOUNCE_AFTER_MS = 700;  // one announcement for a burst of changes
+  var BURST_MS = 1500;  // notification counts that arrive together are announced once
+  var POLL_MS = 20000;  // until the server says otherwise (interval_ms in the poll answer)
+  var POLL_MIN_MS = 1000;
+  var QUIET_SLOWDOWN = 3;  // nothing new: polls slow down to at most 3 times the interval
+  var POLL_MAX_MS = 300000;  // after errors
+  var STREAM_FAILURES = 3;  // errors without a successful connect before polling instead
+  var HIDDEN_STREAM_MS = 60000;  // a stream of a hidden tab is closed after this long
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  }
+
+  // --- the polite live region ------------------------------------------------------------------
+
+  var queued = [];
+  var announceTimer = null;
+
+  function announce(text) {
+    if (!text || queued.indexOf(text) !== -1) { return; }
+    queued.push(text);
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(flushAnnouncements, ANNOUNCE_AFTER_MS);
+  }
+
+  function flushAnnouncements() {
+    var region = document.getElementById("live-status");
+    if (!region || !queued.length) { return; }
+    region.textContent = "";
+    queued.forEach(function (text) {
+      var p = document.createElement("p");
+      p.className = "flash flash-info";
+      p.textContent = text;
+      region.appendChild(p);
+    });
+    queued = [];
+  }
+
+  // --- the notification counter ----------------------------------------------------------------
+
+  function pluralText(patterns, count) {
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+    var category = rules ? rules.select(count) : (count === 1 ? "one" : "other");
+    var pattern = patterns[category] || patterns.other || patterns[Object.keys(patterns)[0]] || "";
+    return format(pattern, { num: String(count) });
+  }
+
+  function NotificationCounter(link) {
+    var counter = link.querySelector(".counter");
+    var label = link.querySelector(".counter-label");
+    var labels = JSON.parse(link.getAttribute("data-label-unread") || "{}");
+    var news = JSON.parse(link.getAttribute("data-label-unread-news") || "{}");
+    var shown = Number(link.getAttribute("data-unread")) || 0;
+    var burstFrom = null;
+    var burstTimer = null;
+
+    function show(count) {
+      shown = count;
+      link.setAttribute("data-unread", String(count));
+      counter.textContent = String(count);
+      counter.hidden = count === 0;
+      // the link's accessible name: "Notifications (3 unread)"; the visible number is aria-hidden
+      label.textContent = count ? " " + pluralText(labels, count) : "";
+    }
+
+    this.update = function (count) {
+      count = Number(count);
+      if (!isFinite(count) || count < 0 || count === shown) { return; }
+      if (burstFrom === null) { burstFrom = shown; }
+      show(count);
+      window.clearTimeout(burstTimer);
+      burstTimer = window.setTimeout(function () {
+        if (shown > burstFrom) { announce(pluralText(news, shown)); }  // read-elsewhere needs no news
+        burstFrom = null;
+      }, BURST_MS);
+    };
+
+    // After a `reset`: the count as a freshly loaded page shows it, without announcing it.
+    this.adopt = function (fresh) {
+      var count = fresh ? Number(fresh.getAttribute("data-unread")) : NaN;
+      if (isFinite(count)) { show(count); }
+    };
+  }
+
+  // --- the ideas of a consultation -------------------------------------------------------------
+
+  // Make `from` look like `to`, keeping every element that is still there (and with it focus,
+  // the map script's listeners and the reading position of a screen reader).
+  function morph(from, to) {
+    Array.prototype.slice.call(from.attributes).forEach(function (attribute) {
+      if (!to.hasAttribute(attribute.name)) { from.removeAttribute(attribute.name); }
+    });
+    Array.prototype.slice.call(to.attributes).forEach(function (attribute) {
+      if (from.getAttribute(attribute.name) !== attribute.value) { from.setAttribute(attribute.name, attribute.value); }
+    });
+    var old = from.firstChild;
+    for (var fresh = to.firstChild; fresh; fresh = fresh.nextSibling) {
+      if (old && old.nodeType === fresh.nodeType && (old.nodeType !== 1 || old.tagName === fresh.tagName)) {
+        if (old.nodeType === 1) {
+          morph(old, fresh);
+        } else if (old.nodeValue !== fresh.nodeValue) {
+          old.nodeValue = fresh.nodeValue;
+        }
+        old = old.nextSibling;
+      } else {
+        from.insertBefore(document.importNode(fresh, true), old);
+      }
+    }
+    while (old) {
+      var next = old.nextSibling;
+      from.removeChild(old);
+      old = next;
+    }
+  }
+
+  // Our own fragment, parsed inertly: DOMParser runs no scripts and loads nothing.
+  function parseFragment(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("script").forEach(function (s) { s.parentNode.removeChild(s); });
+    return doc;
+  }
+
+  function titleOf(item) {
+    var link = item.querySelector("h3 a, h3");
+    return link ? link.textContent.trim() : "";
+  }
+
+  // Content inserted above what the reader sees must not push it down. Browsers with scroll
+  // anchoring keep it still themselves; elsewhere, measure something in view and scroll back
+  // by as much as it moved.
+  var anchorsScroll = !!(window.CSS && CSS.supports && CSS.supports("overflow-anchor", "auto"));
+
+  function keepingScroll(list, change) {
+    var anchor = null;
+    if (!anchorsScroll && list.getBoundingClientRect().top < 0) {
+      anchor = Array.prototype.filter.call(list.children, function (li) {
+        return li.getBoundingClientRect().bottom > 0;
+      })[0] || list.nextElementSibling;
+    }
+    var before = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor) {
+      var moved = anchor.getBoundingClientRect().top - before;
+      if (moved) { window.scrollBy(0, moved); }
+    }
+  }
+
+  function highlight(item) {
+    item.classList.remove("live-news");
+    void item.offsetWidth;  // restart the animation for a second change
+    item.classList.add("live-news");
+    window.setTimeout(function () { item.classList.remove("live-news"); }, 4000);
+  }
+
+  function IdeaList(list) {
+    var itemUrl = list.getAttribute("data-item-url");
+    var insertNew = list.getAttribute("data-insert-new") === "true";
+    var busy = {};  // idea id -> the change to fetch once the running fetch is done
+
+    function urlFor(id) {
+      return itemUrl.replace("/ideen/0/_item", "/ideen/" + encodeURIComponent(id) + "/_item");
+    }
+
+    function tellOthers(id, change, item) {
+      document.dispatchEvent(new CustomEvent("live:idea", { detail: { id: String(id), change: change, item: item } }));
+    }
+
+    function apply(id, change, html) {
+      var fresh = parseFragment(html).querySelector("li.idea-card");
+      if (!fresh) { return; }
+      var existing = document.getElementById("idea-" + id);
+      var labels = { created: "data-label-created", status: "data-label-status", updated: "data-label-updated" };
+      if (existing) {
+        var statusBefore = (existing.querySelector(".badge") || {}).textContent;
+        var textBefore = existing.textContent;
+        morph(existing, fresh);
+        if (existing.textContent !== textBefore) {
+          var statusChanged = (existing.querySelector(".badge") || {}).textContent !== statusBefore;
+          announce(format(list.getAttribute(labels[statusChanged ? "status" : "updated"]), { title: titleOf(existing) }));
+          highlight(existing);
+        }
+        tellOthers(id, change, existing);
+        return;
+      }
+      if (change !== "created") { tellOthers(id, change, null); return; }
+      var item = null;
+      if (insertNew) {
+        item = document.importNode(fresh, true);
+        keepingScroll(list, function () {
+          var empty = list.querySelector(".empty-state");
+          if (empty) { list.removeChild(empty); }
+          list.insertBefore(item, list.firstElementChild);
+        });
+        var count = document.getElementById("ideas-count");
+        if (count) {
+          var total = (Number(count.getAttribute("data-count")) || 0) + 1;
+          count.setAttribute("data-count", String(total));
+          count.textContent = "(" + total + ")";
+        }
+        highlight(item);
+      }
+      // announced even on later pages of the list: the map shows it
+      announce(format(list.getAttribute(labels.created), { title: titleOf(fresh) }));
+      tellOthers(id, change, item);
+    }
+
+    function load(id, change) {
+      if (busy[id] !== undefined) {
+        busy[id] = busy[id] === "created" ? "created" : change;  // fetched again when done
+        return;
+      }
+      busy[id] = null;
+      fetch(urlFor(id), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (response) {
+          // 204: outside the list's filters; 404: not (or no longer) for this visitor's eyes
+          return response.status === 200 ? response.text() : null;
+        })
+        .then(function (html) { if (html !== null) { apply(id, change, html); } })
+        .catch(function () { /* a reload shows it */ })
+        .then(function () {
+          var again = busy[id];
+          delete busy[id];
+          if (again) { load(id, again); }
+        });
+    }
+
+    this.changed = function (data) {
+      if (data && data.idea_id !== undefined) { load(String(data.idea_id), data.change); }
+    };
+
+    // After a `reset`: the list as a freshly loaded page shows it, merged in quietly.
+    this.adopt = function (doc) {
+      var freshList = doc.getElementById(list.id);
+      var freshCount = doc.getElementById("ideas-count");
+      var count = document.getElementById("ideas-count");
+      if (!freshList) { return; }
+      keepingScroll(list, function () { morph(list, freshList); });
+      if (freshCount && count) { morph(count, freshCount); }
+      tellOthers("", "reset", list);
+    };
+  }
+
+  // --- the connection --------------------------------------------------------------------------
+
+  function Connection(options) {
+    var lastId = options.cursor || "";
+    var pollDelay = POLL_MS;
+    var pollBase = POLL_MS;
+    var pollTimer = null;
+    var etag = null;
+    var mode = "stream";  // or "poll", or "stopped" once the server refused
+    var source = null;
+    var hiddenTimer = null;
+
+    function query(extra) {
+      var parts = options.topics.map(function (topic) { return "topic=" + encodeURIComponent(topic); });
+      Object.keys(extra).forEach(function (key) {
+        if (extra[key]) { parts.push(key + "=" + encodeURIComponent(extra[key])); }
+      });
+      return parts.length ? "?" + parts.join("&") : "";
+    }
+
+    function isNewer(id) {
+      return !lastId || !/^\d+$/.test(id) || !/^\d+$/.test(lastId) ||
+        id.length > lastId.length || (id.length === lastId.length && id > lastId);
+    }
+
+    function deliver(name, data, id) {
+      if (name === "reset") {  // the server could not replay everything since lastId
+        if (id) { lastId = String(id); }
+        options.onReset();
+        return;
+      }
+      if (id) {
+        if (!isNewer(String(id))) { return; }  // seen already (a poll after the stream)
+        lastId = String(id);
+      }
+      if (options.handlers[name]) { options.handlers[name](data || {}); }
+    }
+
+    function parse(text) {
+      try { return JSON.parse(text); } catch (_e) { return null; }
+    }
+
+    function stream() {
+      mode = "stream";
+      source = new EventSource(options.streamUrl + query({ last_event_id: lastId }));
+      var failures = 0;
+      source.addEventListener("open", function () { failures = 0; });
+      ["ready", "reset", "idea", "notifications"].forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          failures = 0;
+          var data = parse(event.data);
+          if (name === "ready") {
+            if (event.lastEventId) { lastId = event.lastEventId; }
+            return;
+          }
+          deliver(name, data, event.lastEventId);
+        });
+      });
+      source.addEventListener("error", function () {
+        failures += 1;
+        // CLOSED: refused before streaming (an error status, 429); otherwise it keeps retrying
+        if (source.readyState === EventSource.CLOSED || failures >= STREAM_FAILURES) {
+          closeStream();
+          poll();
+        }
+      });
+    }
+
+    function closeStream() {
+      if (source) { source.close(); }
+      source = null;
+    }
+
+    function schedule(delay, limit) {
+      window.clearTimeout(pollTimer);
+      pollDelay = Math.min(limit, Math.max(pollBase, delay));
+      pollTimer = window.setTimeout(poll, pollDelay);
+    }
+
+    function quieter() { schedule(pollDelay * 1.25, pollBase * QUIET_SLOWDOWN); }
+
+    function poll() {
+      mode = "poll";
+      pollTimer = null;
+      if (document.hidden) { return; }  // resumed by visibilitychange
+      var headers = { Accept: "application/json" };
+      if (etag) { headers["If-None-Match"] = etag; }
+      fetch(options.pollUrl + query({ after: lastId }), { headers: headers, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (response.status === 304) { quieter(); return; }
+          if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+            mode = "stopped";  // refused (a topic one may not see): stop asking
+            return;
+          }
+          if (!response.ok) { throw new Error(String(response.status)); }
+          etag = response.headers.get("ETag");
+          return response.json().then(function (body) {
+            if (body.interval_ms) { pollBase = Math.max(POLL_MIN_MS, Number(body.interval_ms) || POLL_MS); }
+            (body.events || []).forEach(function (e) { deliver(e.event, e.data, e.id); });
+            if (body.reset) { options.onReset(); }
+            if (body.last_id) { lastId = String(body.last_id); }
+            if ((body.events || []).length) { schedule(pollBase, pollBase); } else { quieter(); }
+          });
+        })
+        .catch(function () { schedule(pollDelay * 2, POLL_MAX_MS); });
+    }
+
+    // A hidden tab needs no news until it is seen again: polls stop at once, a stream after a
+    // minute (browsers allow six HTTP/1.1 connections per site, and a dozen background tabs
+    // holding streams would stall the pages' own requests). Both resume from the last id.
+    document.addEventListener("visibilitychange", function () {
+      if (mode === "poll") {
+        window.clearTimeout(pollTimer);
+        pollTimer = null;
+        if (!document.hidden) {
+          pollDelay = pollBase;
+          poll();
+        }
+      } else if (mode === "stream") {
+        window.clearTimeout(hiddenTimer);
+        if (document.hidden) {
+          hiddenTimer = window.setTimeout(closeStream, HIDDEN_STREAM_MS);
+        } else if (!source) {
+          stream();
+        }
+      }
+    });
+
+    this.start = function () {
+      if (window.EventSource) {
+        stream();
+      } else {
+        poll();
+      }
+    };
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+
+  function reloadState(counter, ideaLists) {
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var doc = parseFragment(html);
+        if (counter) { counter.adopt(doc.getElementById("notifications-link")); }
+        ideaLists.forEach(function (list) { list.adopt(doc); });
+      })
+      .catch(function () { /* the next event, or a reload, brings it */ });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var region = document.getElementById("live-status");
+    var streamUrl = region && region.getAttribute("data-stream-url");
+    var pollUrl = region && region.getAttribute("data-poll-url");
+    var link = document.getElementById("notifications-link");
+    var topicElements = Array.prototype.slice.call(document.querySelectorAll("[data-live-topic]"));
+    if (!streamUrl || !pollUrl || (!link && !topicElements.length)) { return; }
+
+    var counter = link && link.querySelector(".counter") ? new NotificationCounter(link) : null;
+    var ideaLists = topicElements.filter(function (el) { return el.matches("ol.idea-list"); })
+      .map(function (el) { return new IdeaList(el); });
+    var topics = topicElements.map(function (el) { return el.getAttribute("data-live-topic"); })
+      .filter(function (topic, i, all) { return all.indexOf(topic) === i; });
+
+    new Connection({
+      streamUrl: streamUrl,
+      pollUrl: pollUrl,
+      cursor: region.getAttribute("data-cursor"),
+      topics: topics,
+      handlers: {
+        notifications: function (data) { if (counter) { counter.update(data.unread); } },
+        idea: function (data) { ideaLists.forEach(function (list) { list.changed(data); }); }
+      },
+      onReset: function () { reloadState(counter, ideaLists); }
+    }).start();
+  });
+})();
