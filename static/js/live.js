@@ -417,7 +417,8 @@
     new Connection({
       streamUrl: streamUrl,
       pollUrl: pollUrl,
-      cursor: region.getAttribute("data-cursor"),
+      cursor: region.getAttribute("data-cursor") ||
+        (topicElements.length ? topicElements[0].getAttribute("data-live-cursor") : ""),
       topics: topics,
       handlers: {
         notifications: function (data) { if (counter) { counter.update(data.unread); } },
