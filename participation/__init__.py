@@ -8,7 +8,17 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from participation import accounts, comments, consultations, core, live, notifications, pages, projects
+from participation import (
+    accounts,
+    comments,
+    consultations,
+    core,
+    live,
+    notifications,
+    pages,
+    petitions,
+    projects,
+)
 from participation.access_table import ROUTE_ACCESS
 from participation.core import access, errors, inputs, locale, security
 from participation.core.sanitize import render_markdown
@@ -17,7 +27,7 @@ from participation.seed import seed_cli
 from participation.settings import PROJECT_ROOT, Settings
 
 # The explicit list of what this installation is made of (see _init_features).
-FEATURES = (core, pages, accounts, consultations, projects, comments, notifications, live)
+FEATURES = (core, pages, accounts, consultations, projects, petitions, comments, notifications, live)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -103,6 +103,16 @@ class Settings:
     live_backlog_seconds: int = 3600
     live_channel_prefix: str = "participation:live"
     reset_token_max_age: int = 2 * 3600
+    # Petitions (participation/petitions): supporters a draft needs before moderation, the
+    # quorum and how long a petition collects; mailbox providers that ignore dots in the part
+    # before the @ (for one signature per person); postcodes of the municipality (prefixes,
+    # comma-separated: Leipzig's are 04xxx); how long links mailed before the close still count.
+    petition_supporters_needed: int = 3
+    petition_quorum: int = 1500
+    petition_days_open: int = 42
+    petition_dotless_domains: str = "gmail.com"
+    petition_municipal_postcodes: str = "04"
+    petition_confirm_grace_hours: int = 24
 
     ENV_NAMES = {
         "env": "PARTICIPATION_ENV",
@@ -126,6 +136,14 @@ class Settings:
                 values[f.name] = raw
         values.update(overrides)
         return cls(**values)
+
+    @property
+    def dotless_domains(self) -> tuple[str, ...]:
+        return tuple(d.strip().lower() for d in self.petition_dotless_domains.split(",") if d.strip())
+
+    @property
+    def municipal_postcode_prefixes(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.petition_municipal_postcodes.split(",") if p.strip())
 
     @property
     def tile_origins(self) -> tuple[str, ...]:

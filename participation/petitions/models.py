@@ -1,0 +1,120 @@
+"""Petitions to the city council and their signatures.
+
+A petition is resident content (AuthoredContent: moderation, data export and account
+deletion work on it as on ideas and comments). Its count is never a column that every
+signature increments: it is derived from the confirmed signature rows (and paper lists), so
+many people signing at once never contend for one row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.core.content import AuthoredContent
+from participation.core.models import utcnow
+from participation.extensions import db
+
+TITLE_MAX = 150
+
+
+class PetitionState(StrEnum):
+    DRAFT = "draft"  # only its creator sees it
+    GATHERING = "gathering"  # shared by a private link until enough supporters signed
+    IN_REVIEW = "in_review"  # with moderators or staff
+    OPEN = "open"  # collects signatures until its deadline
+    REJECTED = "rejected"  # with a reason
+    AWAITING_RESPONSE = "awaiting_response"  # closed with the quorum reached
+    ANSWERED = "answered"  # the council's response is published
+    CLOSED = "closed"  # closed below the quorum
+
+
+STATE_LABELS = {
+    PetitionState.DRAFT: _l("Draft"),
+    PetitionState.GATHERING: _l("Gathering supporters"),
+    PetitionState.IN_REVIEW: _l("In review"),
+    PetitionState.OPEN: _l("Open for signatures"),
+    PetitionState.REJECTED: _l("Rejected"),
+    PetitionState.AWAITING_RESPONSE: _l("Awaiting the council's response"),
+    PetitionState.ANSWERED: _l("Answered"),
+    PetitionState.CLOSED: _l("Closed"),
+}
+
+
+class NameShown(StrEnum):
+    FULL = "full"
+    INITIALS = "initials"
+    HIDDEN = "hidden"
+
+
+class Petition(AuthoredContent, db.Model):
+    __tablename__ = "petition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    request: Mapped[str] = mapped_column(Text)  # what the council should do
+    background: Mapped[str] = mapped_column(Text, default="")
+    district: Mapped[str | None] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(20), default=PetitionState.DRAFT.value, index=True)
+    # The private link that the creator shares with the first supporters (a random key).
+    supporter_key: Mapped[str] = mapped_column(String(64), unique=True)
+    quorum: Mapped[int | None]  # None: the site's PETITION_QUORUM
+    opened_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    signatures: Mapped[list[Signature]] = relationship(back_populates="petition")
+
+    def quorum_for(self, site_quorum: int) -> int:
+        return self.quorum if self.quorum is not None else site_quorum
+
+    @property
+    def state_label(self):
+        return STATE_LABELS[PetitionState(self.state)]
+
+
+class Signature(db.Model):
+    """One person's signature on one petition. It counts once confirmed (the mailed link),
+    unless it is held for review (over a rate limit) or invalidated by staff."""
+
+    __tablename__ = "petition_signature"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "address_key"),
+        Index("ix_petition_signature_counted", "petition_id", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    name_shown: Mapped[str] = mapped_column(String(10), default=NameShown.FULL.value)
+    email: Mapped[str | None] = mapped_column(String(320))  # as typed (identity.stored_address)
+    address_key: Mapped[str] = mapped_column(String(320))  # identity.address_key: one per person
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    in_municipality: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    links_sent: Mapped[int] = mapped_column(default=1)  # confirmation mails, at most five
+    held: Mapped[bool] = mapped_column(default=False)  # over a limit: waits for staff
+    invalidated_at: Mapped[datetime | None]
+    invalidation_reason: Mapped[str | None] = mapped_column(Text)
+
+    petition: Mapped[Petition] = relationship(back_populates="signatures")
+
+    @property
+    def counts(self) -> bool:
+        return self.confirmed_at is not None and not self.held and self.invalidated_at is None
+
+
+def counted_signatures(petition_id: int):
+    """How many signatures of the petition count now (confirmed, not held, not invalidated)."""
+    return select(func.count()).select_from(Signature).where(
+        Signature.petition_id == petition_id,
+        Signature.confirmed_at.is_not(None),
+        Signature.held.is_(False),
+        Signature.invalidated_at.is_(None),
+    )
