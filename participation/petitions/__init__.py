@@ -9,4 +9,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.petitions import models  # noqa: F401 - the tables, for migrations and the suite
+    from participation.petitions import models, personal_data  # noqa: F401 - models: the tables
+
+    personal_data.register()

@@ -93,7 +93,8 @@ class Signature(db.Model):
     name: Mapped[str | None] = mapped_column(String(120))
     name_shown: Mapped[str] = mapped_column(String(10), default=NameShown.FULL.value)
     email: Mapped[str | None] = mapped_column(String(320))  # as typed (identity.stored_address)
-    address_key: Mapped[str] = mapped_column(String(320))  # identity.address_key: one per person
+    # signing.signer_key: a keyed hash of identity.address_key, one per person and petition
+    address_key: Mapped[str] = mapped_column(String(320))
     postcode: Mapped[str | None] = mapped_column(String(10))
     in_municipality: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

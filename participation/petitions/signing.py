@@ -9,6 +9,8 @@ that the person has already signed. Both databases insert with ON CONFLICT DO NO
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -52,6 +54,14 @@ class Signing:
     signature_id: int
 
 
+def signer_key(email: str) -> str:
+    """Who signed, as the petition's rows keep it: a keyed hash of the address key, so the
+    same mailbox cannot sign twice (even after its name and address were erased) and the
+    address cannot be read back from the key."""
+    key = address_key(email, current_settings().dotless_domains)
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), key.encode(), hashlib.sha256).hexdigest()
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="petition-signature")
 
@@ -73,12 +83,12 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
          user=None) -> Signing:
     if petition.state not in SIGNABLE:
         raise SignatureRefused(_l("This petition takes no more signatures."))
-    key = address_key(email, current_settings().dotless_domains)
+    key = signer_key(email)
     now = utcnow()
     # A signed-in person whose address is confirmed signs in one step: we know the mailbox.
     confirmed_person = (
         user is not None and getattr(user, "is_authenticated", False) and user.email_confirmed
-        and address_key(user.email, current_settings().dotless_domains) == key
+        and signer_key(user.email) == key
     )
     insert = _insert_for(db.session.get_bind().dialect.name)
     inserted = db.session.execute(
