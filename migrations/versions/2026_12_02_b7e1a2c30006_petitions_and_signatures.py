@@ -32,12 +32,16 @@ def upgrade():
     sa.Column('opened_at', participation.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closes_at', participation.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', participation.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rejection_reason', sa.String(length=20), nullable=True),
+    sa.Column('rejection_explanation', sa.Text(), nullable=True),
+    sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('visibility', sa.String(length=10), nullable=False),
     sa.Column('hidden_reason', sa.Text(), nullable=True),
     sa.Column('created_at', participation.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', participation.core.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_petition_author_id_user')),
+    sa.ForeignKeyConstraint(['duplicate_of_id'], ['petition.id'], name=op.f('fk_petition_duplicate_of_id_petition')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_petition')),
     sa.UniqueConstraint('supporter_key', name=op.f('uq_petition_supporter_key'))
     )

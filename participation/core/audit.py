@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "project.update_added": _l("Project update posted"),
     "project.image_added": _l("Project image added"),
     "project.image_deleted": _l("Project image removed"),
+    "petition.approved": _l("Petition approved"),
+    "petition.rejected": _l("Petition rejected"),
     "feedback.handled": _l("Accessibility feedback handled"),
     "feedback.reopened": _l("Accessibility feedback reopened"),
 }

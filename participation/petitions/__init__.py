@@ -9,6 +9,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.petitions import models, personal_data  # noqa: F401 - models: the tables
+    from participation.core import events
+    from participation.petitions import models, personal_data, services  # noqa: F401 - models: the tables
 
+    events.declare_all(services.EVENTS)
     personal_data.register()

@@ -45,6 +45,29 @@ STATE_LABELS = {
 }
 
 
+class RejectionReason(StrEnum):
+    DUPLICATE = "duplicate"  # of another petition, which the page links
+    NOT_MUNICIPAL = "not_municipal"
+    NO_REQUEST = "no_request"
+    OFFENSIVE = "offensive"
+    PERSONAL_DATA = "personal_data"
+    ADVERTISING = "advertising"
+    OTHER = "other"
+
+
+REJECTION_LABELS = {
+    RejectionReason.DUPLICATE: _l("Duplicate of another petition"),
+    RejectionReason.NOT_MUNICIPAL: _l("Not a matter for the city"),
+    RejectionReason.NO_REQUEST: _l("No concrete request"),
+    RejectionReason.OFFENSIVE: _l("Offensive"),
+    RejectionReason.PERSONAL_DATA: _l("Contains personal data"),
+    RejectionReason.ADVERTISING: _l("Advertising"),
+    RejectionReason.OTHER: _l("Other reason"),
+}
+# Rejected for these, the text itself must not stay public: only the reason is shown.
+HIDING_REASONS = frozenset({RejectionReason.OFFENSIVE, RejectionReason.PERSONAL_DATA})
+
+
 class NameShown(StrEnum):
     FULL = "full"
     INITIALS = "initials"
@@ -66,6 +89,9 @@ class Petition(AuthoredContent, db.Model):
     opened_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(String(20))
+    rejection_explanation: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
 
     signatures: Mapped[list[Signature]] = relationship(back_populates="petition")
 
