@@ -10,7 +10,6 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from participation.consultations import rules
 from participation.consultations.models import (
@@ -25,6 +24,7 @@ from participation.consultations.models import (
     Visibility,
 )
 from participation.core import audit, events, geo, slugs, uploads
+from participation.core.database import insert_for
 from participation.core.models import utcnow
 from participation.core.urls import external_url
 from participation.extensions import db
@@ -310,7 +310,7 @@ def add_support(idea: Idea, user) -> None:
     A double click sends two requests at once: both insert, and the unique constraint
     turns the second into nothing (ON CONFLICT DO NOTHING waits for the first and skips),
     never into an error, on SQLite and PostgreSQL alike."""
-    insert = _insert_for(db.session.get_bind().dialect.name)
+    insert = insert_for(db.session)
     statement = insert(Support).values(idea_id=idea.id, user_id=user.id, created_at=utcnow())
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["idea_id", "user_id"]))
 
@@ -318,10 +318,6 @@ def add_support(idea: Idea, user) -> None:
 def withdraw_support(idea: Idea, user) -> None:
     """The user no longer supports the idea, whether or not they did before."""
     db.session.execute(delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id))
-
-
-def _insert_for(dialect: str):
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
 
 
 def answer_idea(idea: Idea, staff, *, status: IdeaStatus, response: str) -> None:

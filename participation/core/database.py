@@ -2,7 +2,14 @@
 
 from flask import has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+
+def insert_for(session):
+    """The dialect's own `insert()`, which has ON CONFLICT DO NOTHING on both databases we run:
+    how many people writing at once (supports, signatures, notifications) make one row."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
 
 
 def configure_engine(engine: Engine) -> None:

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 
 from flask import url_for
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from participation.accounts.models import NotificationMail, User
 from participation.core import events, targets
+from participation.core.database import insert_for
 from participation.core.mail import send_mails
 from participation.core.models import utcnow
 from participation.core.targets import Target
@@ -218,7 +218,7 @@ def _insert_new(rows: list[dict]) -> set[int]:
     user ids of the rows inserted. One statement, whichever database."""
     if not rows:
         return set()
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.session.get_bind().dialect.name]
+    insert = insert_for(db.session)
     statement = (
         insert(Notification)
         .values(rows)

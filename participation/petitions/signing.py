@@ -19,8 +19,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from participation.core.database import insert_for
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
@@ -70,10 +70,6 @@ def confirmation_token(signature_id: int) -> str:
     return _serializer().dumps(signature_id)
 
 
-def _insert_for(dialect: str):
-    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-
-
 def in_municipality(postcode: str | None) -> bool:
     prefixes = current_settings().municipal_postcode_prefixes
     return bool(postcode) and any(postcode.strip().startswith(prefix) for prefix in prefixes)
@@ -90,7 +86,7 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
         user is not None and getattr(user, "is_authenticated", False) and user.email_confirmed
         and signer_key(user.email) == key
     )
-    insert = _insert_for(db.session.get_bind().dialect.name)
+    insert = insert_for(db.session)
     inserted = db.session.execute(
         insert(Signature)
         .values(
