@@ -79,6 +79,37 @@ ROUTE_ACCESS: dict[str, Access] = {
     "projects.add_update": Access.STAFF,
     "projects.add_image": Access.STAFF,
     "projects.delete_image": Access.STAFF,
+    # petitions: public pages and signing (petitions/views.py, signing_views.py); a petition
+    # that one may not see 404s in the view (drafts: only their creator; supporters by the key)
+    "petitions.index": Access.PUBLIC,
+    "petitions.show": Access.PUBLIC,
+    "petitions.count_fragment": Access.PUBLIC,
+    "petitions.sign": Access.PUBLIC,
+    "petitions.sign_sent": Access.PUBLIC,
+    "petitions.support": Access.PUBLIC,
+    "petitions.confirm": Access.PUBLIC,
+    # petitions: drafting by residents (draft_views.py); the creator only, checked in the view
+    "petitions.new": Access.CONFIRMED,
+    "petitions.mine": Access.SIGNED_IN,
+    "petitions.edit_draft": Access.CONFIRMED,
+    "petitions.start_gathering": Access.CONFIRMED,
+    # petitions: moderation and the council's response (staff_views.py)
+    "petitions.review_queue": Access.MODERATOR,
+    "petitions.review": Access.MODERATOR,
+    "petitions.approve": Access.MODERATOR,
+    "petitions.reject": Access.MODERATOR,
+    "petitions.manage": Access.STAFF,
+    "petitions.respond": Access.STAFF,
+    # petitions: paper lists, fraud checks, invalidation, export (signature_views.py)
+    "petitions.paper_lists": Access.STAFF,
+    "petitions.signatures": Access.STAFF,
+    "petitions.invalidate": Access.STAFF,
+    "petitions.release_held": Access.STAFF,
+    "petitions.export_signatures": Access.STAFF,
+    # petitions: the JSON API (api.py)
+    "petitions_api.petitions": Access.PUBLIC,
+    "petitions_api.petition": Access.PUBLIC,
+    "petitions_api.count": Access.PUBLIC,
     # comments
     "comments.thread": Access.PUBLIC,
     "comments.permalink": Access.PUBLIC,

@@ -113,6 +113,20 @@ class Settings:
     petition_dotless_domains: str = "gmail.com"
     petition_municipal_postcodes: str = "04"
     petition_confirm_grace_hours: int = 24
+    # A moderator who opens a petition for a decision holds it this long for the others.
+    petition_hold_minutes: int = 10
+    # Signatures over these limits (per IP network, per mail domain, per petition and hour) are
+    # held for staff instead of refused; domains of big mail providers are exempt from the
+    # domain limit (comma-separated). RATELIMIT_ENABLED=false switches both off.
+    petition_signatures_per_ip_hour: int = 20
+    petition_signatures_per_domain_hour: int = 300
+    petition_common_mail_domains: str = (
+        "gmail.com,googlemail.com,web.de,gmx.de,gmx.net,t-online.de,outlook.com,hotmail.com,"
+        "yahoo.com,yahoo.de,icloud.com,freenet.de,posteo.de,mailbox.org,aol.com,arcor.de"
+    )
+    # `flask petitions anonymize` erases names, addresses and IP hashes this many days after a
+    # petition was answered or closed (the counts by district and day stay).
+    petition_anonymize_after_days: int = 180
 
     ENV_NAMES = {
         "env": "PARTICIPATION_ENV",
@@ -144,6 +158,10 @@ class Settings:
     @property
     def municipal_postcode_prefixes(self) -> tuple[str, ...]:
         return tuple(p.strip() for p in self.petition_municipal_postcodes.split(",") if p.strip())
+
+    @property
+    def common_mail_domains(self) -> frozenset[str]:
+        return frozenset(d.strip().lower() for d in self.petition_common_mail_domains.split(",") if d.strip())
 
     @property
     def tile_origins(self) -> tuple[str, ...]:

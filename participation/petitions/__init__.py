@@ -1,6 +1,8 @@
 """Petitions: residents start them, others sign, the council answers once a quorum is reached.
 
-So far the data model and who counts as the same signer (identity.py); pages follow.
+Each module that plugs something in has a `register(app)`, called from here in this order:
+the event kinds first (others subscribe to them), then targets, subscribers, template
+globals, CLI and jobs, and the blueprints last.
 """
 
 from __future__ import annotations
@@ -9,8 +11,31 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.core import events
-    from participation.petitions import models, personal_data, services  # noqa: F401 - models: the tables
+    from participation.core import errors, events
+    from participation.petitions import (  # noqa: F401 - models: the tables
+        api,
+        cli,
+        commentable,
+        draft_views,
+        live_count,
+        models,
+        personal_data,
+        services,
+        signature_views,
+        signing,
+        signing_views,
+        staff_views,
+        views,
+    )
+    from participation.petitions.blueprint import api_bp, bp
 
     events.declare_all(services.EVENTS)
+    events.declare_all(signing.EVENTS)
     personal_data.register()
+    commentable.register()
+    views.register(app)  # the feature card, the home page's list, template globals
+    live_count.register(app)  # cached counts, live updates and milestones after each confirmation
+    cli.register(app)  # `flask petitions ...` and the scheduled jobs
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp)
+    errors.answer_json_under(app, api_bp.url_prefix)

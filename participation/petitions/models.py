@@ -12,10 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.content import AuthoredContent
+from participation.core.geo_columns import BBoxColumns
 from participation.core.models import utcnow
 from participation.extensions import db
 
@@ -74,7 +75,7 @@ class NameShown(StrEnum):
     HIDDEN = "hidden"
 
 
-class Petition(AuthoredContent, db.Model):
+class Petition(AuthoredContent, BBoxColumns, db.Model):
     __tablename__ = "petition"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,8 +93,22 @@ class Petition(AuthoredContent, db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(20))
     rejection_explanation: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    # The first moderator to open it for a decision holds it for a few minutes (HOLD_MINUTES).
+    held_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    held_until: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # went to moderation
+    decided_at: Mapped[datetime | None]  # approved or rejected
+    # The council's response, published by staff; optionally a link to a meeting or paper.
+    response: Mapped[str | None] = mapped_column(Text)
+    response_url: Mapped[str | None] = mapped_column(String(500))
+    answered_at: Mapped[datetime | None]
+    # Milestones (25/50/75/100 % of the quorum) already announced: the highest percentage.
+    milestone_reached: Mapped[int] = mapped_column(default=0)
+    anonymized_at: Mapped[datetime | None]  # names, addresses and IP hashes erased
 
     signatures: Mapped[list[Signature]] = relationship(back_populates="petition")
+    paper_lists: Mapped[list[PaperList]] = relationship(back_populates="petition", order_by="PaperList.id")
+    held_by = relationship("User", foreign_keys=[held_by_id])
 
     def quorum_for(self, site_quorum: int) -> int:
         return self.quorum if self.quorum is not None else site_quorum
@@ -111,6 +126,8 @@ class Signature(db.Model):
     __table_args__ = (
         UniqueConstraint("petition_id", "address_key"),
         Index("ix_petition_signature_counted", "petition_id", "confirmed_at"),
+        Index("ix_petition_signature_ip", "petition_id", "ip_hash"),
+        Index("ix_petition_signature_domain", "petition_id", "email_domain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,10 +140,16 @@ class Signature(db.Model):
     address_key: Mapped[str] = mapped_column(String(320))
     postcode: Mapped[str | None] = mapped_column(String(10))
     in_municipality: Mapped[bool] = mapped_column(default=True)
+    # Kept when the postcode is erased: the counts by district stay (districts.py).
+    district: Mapped[str | None] = mapped_column(String(80))
+    # Fraud checks only: a keyed hash of the IP's network (/24, /64), and the address's domain.
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    email_domain: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     links_sent: Mapped[int] = mapped_column(default=1)  # confirmation mails, at most five
     held: Mapped[bool] = mapped_column(default=False)  # over a limit: waits for staff
+    held_reason: Mapped[str | None] = mapped_column(String(20))  # "ip" or "domain"
     invalidated_at: Mapped[datetime | None]
     invalidation_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -135,6 +158,26 @@ class Signature(db.Model):
     @property
     def counts(self) -> bool:
         return self.confirmed_at is not None and not self.held and self.invalidated_at is None
+
+
+class PaperList(db.Model):
+    """Signatures collected on paper, recorded by staff: they add to the count, marked as such."""
+
+    __tablename__ = "petition_paper_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    signatures: Mapped[int]
+    in_municipality: Mapped[int]  # of those, how many gave a postcode of the municipality
+    # {district: count} when known; the rest is "district unknown"
+    districts: Mapped[dict | None] = mapped_column(JSON)
+    file_key: Mapped[str | None] = mapped_column(String(200))  # the scanned list (uploads)
+    note: Mapped[str] = mapped_column(Text, default="")
+    collected_on: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    petition: Mapped[Petition] = relationship(back_populates="paper_lists")
 
 
 def counted_signatures(petition_id: int):

@@ -20,12 +20,19 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
+from participation.core import events
 from participation.core.database import insert_for
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
 from participation.petitions.identity import address_key, stored_address
 from participation.petitions.models import NameShown, Petition, PetitionState, Signature
+
+# What changes a petition's count: a confirmation (or a one-step signature), and staff
+# releasing held signatures, invalidating some or recording a paper list. The live count and
+# the milestones listen (live_count.py); subject: ("petition", id).
+COUNT_CHANGED = "petition.count_changed"
+EVENTS = {COUNT_CHANGED: "a petition's count changed; subject: (petition, id); payload: why"}
 
 MAX_LINKS = 5
 LINK_MAX_AGE = timedelta(days=14)
@@ -99,6 +106,8 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
         .returning(Signature.id)
     ).scalar()
     if inserted is not None:
+        if confirmed_person:
+            events.emit(COUNT_CHANGED, subject=("petition", petition.id), why="signed")
         return Signing(Outcome.CONFIRMED_AT_ONCE if confirmed_person else Outcome.NEW, inserted)
     existing = db.session.execute(
         select(Signature.id, Signature.confirmed_at)
@@ -142,10 +151,12 @@ def confirm(token: str) -> Signature:
         return signature
     if not _still_counts(signature.petition, issued):
         raise ConfirmationFailed(_l("This petition closed before the link was followed."))
-    db.session.execute(
+    confirmed = db.session.execute(
         update(Signature).where(Signature.id == signature.id, Signature.confirmed_at.is_(None))
         .values(confirmed_at=utcnow())
-    )
+    ).rowcount
+    if confirmed:  # not when a second click in another tab was first
+        events.emit(COUNT_CHANGED, subject=("petition", signature.petition_id), why="confirmed")
     db.session.refresh(signature)
     return signature
 

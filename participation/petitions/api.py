@@ -1,0 +1,9 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from participation.petitions.blueprint import api_bp  # noqa: F401
+
+
+def register(app) -> None:
+    """Nothing to plug in yet."""
