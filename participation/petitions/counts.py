@@ -53,8 +53,9 @@ class Totals:
 
 
 def totals(petition_id: int) -> Totals:
+    municipal = func.coalesce(func.sum(case((Signature.in_municipality.is_(True), 1), else_=0)), 0)
     online, in_municipality = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((Signature.in_municipality.is_(True), 1), else_=0)), 0))
+        select(func.count(), municipal)
         .where(Signature.petition_id == petition_id, *_COUNTED)
     ).one()
     held = db.session.scalar(
@@ -64,7 +65,8 @@ def totals(petition_id: int) -> Totals:
         )
     )
     paper, paper_in_municipality = db.session.execute(
-        select(func.coalesce(func.sum(PaperList.signatures), 0), func.coalesce(func.sum(PaperList.in_municipality), 0))
+        select(func.coalesce(func.sum(PaperList.signatures), 0),
+               func.coalesce(func.sum(PaperList.in_municipality), 0))
         .where(PaperList.petition_id == petition_id)
     ).one()
     return Totals(int(online), int(in_municipality), int(paper), int(paper_in_municipality), int(held))

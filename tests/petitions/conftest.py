@@ -15,8 +15,8 @@ from participation.petitions.signing import signer_key
 _numbers = itertools.count()
 
 
-def add_signatures(app, petition_id: int, how_many: int, *, confirmed: bool = True, postcode: str = "04277",
-                   district: str | None = "Connewitz", name_shown: NameShown = NameShown.FULL,
+def add_signatures(app, petition_id: int, how_many: int, *, confirmed: bool = True,
+                   postcode: str = "04277", district: str | None = "Connewitz", name_shown: NameShown = NameShown.FULL,
                    days_ago: int = 0, **fields) -> list[int]:
     """`how_many` signatures of different people, written directly (fast, for pages and counts)."""
     ids = []
@@ -55,7 +55,8 @@ def petition_factory(app, user_factory):
             values.update(submitted_at=now - timedelta(days=10))
         if state in (PetitionState.OPEN, PetitionState.AWAITING_RESPONSE, PetitionState.ANSWERED,
                      PetitionState.CLOSED):
-            values.update(opened_at=now - timedelta(days=7), closes_at=now + timedelta(days=35), decided_at=now)
+            values.update(opened_at=now - timedelta(days=7), closes_at=now + timedelta(days=35),
+                          decided_at=now)
         if state in (PetitionState.AWAITING_RESPONSE, PetitionState.ANSWERED, PetitionState.CLOSED):
             values.update(closes_at=now - timedelta(days=1), closed_at=now - timedelta(days=1))
         values.update(fields)
