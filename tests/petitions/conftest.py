@@ -16,8 +16,8 @@ _numbers = itertools.count()
 
 
 def add_signatures(app, petition_id: int, how_many: int, *, confirmed: bool = True,
-                   postcode: str = "04277", district: str | None = "Connewitz", name_shown: NameShown = NameShown.FULL,
-                   days_ago: int = 0, **fields) -> list[int]:
+                   postcode: str = "04277", district: str | None = "Connewitz",
+                   name_shown: NameShown = NameShown.FULL, days_ago: int = 0, **fields) -> list[int]:
     """`how_many` signatures of different people, written directly (fast, for pages and counts)."""
     ids = []
     with app.app_context():
@@ -25,7 +25,8 @@ def add_signatures(app, petition_id: int, how_many: int, *, confirmed: bool = Tr
         for number in itertools.islice(_numbers, how_many):
             email = f"unterzeichnerin-{number}@example.org"
             signature = Signature(
-                petition_id=petition_id, name=f"Erika Muster {number}", name_shown=name_shown.value, email=email,
+                petition_id=petition_id, name=f"Erika Muster {number}", name_shown=name_shown.value,
+                email=email,
                 address_key=signer_key(email), postcode=postcode, in_municipality=postcode.startswith("04"),
                 district=district, email_domain="example.org", created_at=when,
                 confirmed_at=when if confirmed else None, **fields,
