@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from participation.core import districts
 from participation.core.access import Role
 from participation.core.geo_columns import BBoxColumns
 from participation.core.locale import city_today
@@ -33,18 +34,7 @@ STATUS_LABELS = {
 }
 
 # Leipzig's ten Stadtbezirke: the district filter offers these.
-DISTRICTS = [
-    "Mitte",
-    "Nordost",
-    "Ost",
-    "Südost",
-    "Süd",
-    "Südwest",
-    "West",
-    "Alt-West",
-    "Nordwest",
-    "Nord",
-]
+DISTRICTS = districts.DISTRICTS  # the projects pages filter by them
 
 TOPICS = {
     "mobility": _l("Mobility and streets"),

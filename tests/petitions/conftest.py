@@ -16,7 +16,7 @@ _numbers = itertools.count()
 
 
 def add_signatures(app, petition_id: int, how_many: int, *, confirmed: bool = True,
-                   postcode: str = "04277", district: str | None = "Connewitz",
+                   postcode: str = "04277", district: str | None = "Süd",
                    name_shown: NameShown = NameShown.FULL, days_ago: int = 0, **fields) -> list[int]:
     """`how_many` signatures of different people, written directly (fast, for pages and counts)."""
     ids = []
@@ -49,7 +49,7 @@ def petition_factory(app, user_factory):
             "title": "Mehr Bänke im Clara-Zetkin-Park",
             "request": "Die Stadt stellt entlang der Hauptwege zwanzig neue Bänke auf.",
             "background": "Ältere Menschen finden kaum Gelegenheit zum Ausruhen.",
-            "district": "Zentrum-Süd",
+            "district": "Süd",
             "supporter_key": f"key-{next(_numbers)}",
         }
         if state not in (PetitionState.DRAFT, PetitionState.GATHERING):
