@@ -29,9 +29,12 @@ class SignatureForm(FlaskForm):
     email = email_field()
     postcode = StringField(
         _l("Postcode"),
-        validators=[required(), Regexp(r"^\s*[0-9]{5}\s*$", message=_l("Please enter a postcode of five digits."))],
+        validators=[required(),
+                    Regexp(r"^\s*[0-9]{5}\s*$", message=_l("Please enter a postcode of five digits."))],
         filters=[strip_whitespace],
-        description=_l("Signatures from outside Leipzig are welcome; they are counted apart from the quorum."),
+        description=_l(
+            "Signatures from outside Leipzig are welcome; they are counted apart from the quorum."
+        ),
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
     name_shown = RadioField(
