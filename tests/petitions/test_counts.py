@@ -16,7 +16,8 @@ from tests.petitions.conftest import add_signatures
 def _paper(app, petition_id, signatures, in_municipality, districts=None, days_ago=0):
     with app.app_context():
         db.session.add(PaperList(
-            petition_id=petition_id, signatures=signatures, in_municipality=in_municipality, districts=districts,
+            petition_id=petition_id, signatures=signatures, in_municipality=in_municipality,
+            districts=districts,
             collected_on=utcnow() - timedelta(days=days_ago),
         ))
         db.session.commit()
