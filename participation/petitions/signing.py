@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from participation.core import events
@@ -59,6 +59,9 @@ class Outcome(StrEnum):
 class Signing:
     outcome: Outcome
     signature_id: int
+    # Where mail about this signing goes: the address stored with the signature, which for a
+    # second attempt is the first one's, not what was typed now.
+    email: str | None = None
 
 
 def signer_key(email: str) -> str:
@@ -83,7 +86,10 @@ def in_municipality(postcode: str | None) -> bool:
 
 
 def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown: NameShown,
-         user=None) -> Signing:
+         user=None, ip_hash: str | None = None, email_domain: str | None = None,
+         district: str | None = None, held: bool = False, held_reason: str | None = None) -> Signing:
+    """Sign, or find the person's signature; `ip_hash` .. `held_reason` come from abuse.py
+    and are written with a new signature only (a second attempt changes nothing stored)."""
     if petition.state not in SIGNABLE:
         raise SignatureRefused(_l("This petition takes no more signatures."))
     key = signer_key(email)
@@ -100,21 +106,24 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
             petition_id=petition.id, user_id=user.id if confirmed_person else None, name=name.strip(),
             name_shown=NameShown(name_shown).value, email=stored_address(email), address_key=key,
             postcode=(postcode or "").strip() or None, in_municipality=in_municipality(postcode),
-            created_at=now, confirmed_at=now if confirmed_person else None, links_sent=1, held=False,
+            district=district, ip_hash=ip_hash, email_domain=email_domain,
+            created_at=now, confirmed_at=now if confirmed_person else None, links_sent=1,
+            held=held, held_reason=held_reason if held else None,
         )
         .on_conflict_do_nothing(index_elements=["petition_id", "address_key"])
         .returning(Signature.id)
     ).scalar()
     if inserted is not None:
-        if confirmed_person:
+        if confirmed_person and not held:  # a held one counts only once staff release it
             events.emit(COUNT_CHANGED, subject=("petition", petition.id), why="signed")
-        return Signing(Outcome.CONFIRMED_AT_ONCE if confirmed_person else Outcome.NEW, inserted)
+        outcome = Outcome.CONFIRMED_AT_ONCE if confirmed_person else Outcome.NEW
+        return Signing(outcome, inserted, stored_address(email))
     existing = db.session.execute(
-        select(Signature.id, Signature.confirmed_at)
+        select(Signature.id, Signature.confirmed_at, Signature.email)
         .where(Signature.petition_id == petition.id, Signature.address_key == key)
     ).one()
     if existing.confirmed_at is not None:
-        return Signing(Outcome.ALREADY_SIGNED, existing.id)
+        return Signing(Outcome.ALREADY_SIGNED, existing.id, existing.email)
     # Count the new link in the same statement that checks the limit: two tabs cannot both
     # take the fifth.
     counted = db.session.execute(
@@ -123,39 +132,71 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
                Signature.confirmed_at.is_(None))
         .values(links_sent=Signature.links_sent + 1)
     ).rowcount
-    return Signing(Outcome.PENDING_AGAIN if counted else Outcome.LINKS_EXHAUSTED, existing.id)
+    return Signing(Outcome.PENDING_AGAIN if counted else Outcome.LINKS_EXHAUSTED, existing.id, existing.email)
+
+
+class Failure(StrEnum):
+    """Why a confirmation link does not work; the page answers each in its own way."""
+
+    INVALID = "invalid"  # not a link we made (cut off, tampered with)
+    EXPIRED = "expired"  # older than LINK_MAX_AGE
+    GONE = "gone"  # the signature was invalidated or erased
+    CLOSED = "closed"  # the petition closed (and the grace period is over)
 
 
 class ConfirmationFailed(ValueError):
-    def __init__(self, message):
+    """`message` for the page; `failure` says which; `petition_id` where known (to sign again)."""
+
+    def __init__(self, message, failure: Failure = Failure.INVALID, petition_id: int | None = None):
         super().__init__(str(message))
-        self.message = message
+        self.message, self.failure, self.petition_id = message, failure, petition_id
 
 
-def confirm(token: str) -> Signature:
-    """Follow the mailed link: the signature counts from now on. Twice is harmless."""
+def signature_for_link(token: str) -> tuple[Signature, datetime]:
+    """The signature a confirmation link names and when the link was issued, confirming
+    nothing (the page behind the link asks first: mail scanners open links). Raises
+    ConfirmationFailed when the link cannot confirm it; a confirmed one is always returned."""
     try:
         signature_id, issued = _serializer().loads(
             token, max_age=int(LINK_MAX_AGE.total_seconds()), return_timestamp=True
         )
     except SignatureExpired as expired:
         message = _l("This link has expired. Please sign again to get a new one.")
-        raise ConfirmationFailed(message) from expired
-    except BadSignature as bad:
+        raise ConfirmationFailed(message, Failure.EXPIRED, _petition_of(expired.payload)) from expired
+    except BadData as bad:  # a bad signature, or (never from us) a payload that is not ours
         message = _l("This link is not valid. Please copy it from the mail completely.")
-        raise ConfirmationFailed(message) from bad
-    signature = db.session.get(Signature, signature_id)
+        raise ConfirmationFailed(message, Failure.INVALID) from bad
+    signature = db.session.get(Signature, signature_id) if isinstance(signature_id, int) else None
     if signature is None or signature.invalidated_at is not None:
-        raise ConfirmationFailed(_l("This signature no longer exists."))
+        raise ConfirmationFailed(_l("This signature no longer exists."), Failure.GONE,
+                                 signature.petition_id if signature is not None else None)
+    if signature.confirmed_at is None and not _still_counts(signature.petition, issued):
+        raise ConfirmationFailed(_l("This petition closed before the link was followed."), Failure.CLOSED,
+                                 signature.petition_id)
+    return signature, issued
+
+
+def _petition_of(payload) -> int | None:
+    """The petition of an expired link's signature, so its page can offer to sign again."""
+    try:
+        signature_id = _serializer().load_payload(payload)
+    except BadData:
+        return None
+    if not isinstance(signature_id, int):
+        return None
+    return db.session.scalar(select(Signature.petition_id).where(Signature.id == signature_id))
+
+
+def confirm(token: str) -> Signature:
+    """Follow the mailed link: the signature counts from now on. Twice is harmless."""
+    signature, _issued = signature_for_link(token)
     if signature.confirmed_at is not None:
         return signature
-    if not _still_counts(signature.petition, issued):
-        raise ConfirmationFailed(_l("This petition closed before the link was followed."))
     confirmed = db.session.execute(
         update(Signature).where(Signature.id == signature.id, Signature.confirmed_at.is_(None))
         .values(confirmed_at=utcnow())
     ).rowcount
-    if confirmed:  # not when a second click in another tab was first
+    if confirmed and not signature.held:  # not when a second click in another tab was first
         events.emit(COUNT_CHANGED, subject=("petition", signature.petition_id), why="confirmed")
     db.session.refresh(signature)
     return signature
