@@ -149,3 +149,48 @@ def test_a_tampered_link_is_refused(app, petition):
         with pytest.raises(ConfirmationFailed):
             signing.confirm(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     assert count(app, petition) == 0
+
+
+def test_mail_about_a_second_attempt_goes_to_the_first_address(app, petition):
+    first = sign(app, petition, "Anna.M@gmail.com")
+    assert first.email == "Anna.M@gmail.com"
+    assert sign(app, petition, " annam+x@GoogleMail.com").email == "Anna.M@gmail.com"
+
+
+def test_the_abuse_signals_are_stored_with_a_new_signature_only(app, petition):
+    with app.test_request_context():
+        made = signing.sign(db.session.get(Petition, petition), name="Anna", email="anna@example.org",
+                            postcode="04315", name_shown=NameShown.FULL, ip_hash="h" * 64,
+                            email_domain="example.org", district="Ost", held=True, held_reason="ip")
+        signing.sign(db.session.get(Petition, petition), name="Anna", email="anna@example.org",
+                     postcode="04315", name_shown=NameShown.FULL, held=False)
+        db.session.commit()
+    confirm(app, made.signature_id)
+    with app.app_context():
+        stored = db.session.get(Signature, made.signature_id)
+        assert (stored.ip_hash, stored.email_domain, stored.district) == ("h" * 64, "example.org", "Ost")
+        assert (stored.held, stored.held_reason) == (True, "ip")
+    assert count(app, petition) == 0  # held: counts once staff release it
+
+
+def test_looking_at_a_link_confirms_nothing(app, petition):
+    signed = sign(app, petition, "anna@example.org")
+    with app.test_request_context():
+        signature, _issued = signing.signature_for_link(signing.confirmation_token(signed.signature_id))
+        assert signature.confirmed_at is None
+    assert count(app, petition) == 0
+
+
+def test_each_broken_link_says_why(app, petition):
+    signed = sign(app, petition, "anna@example.org")
+    with app.test_request_context():
+        token = signing.confirmation_token(signed.signature_id)
+        with pytest.raises(ConfirmationFailed) as bad:
+            signing.signature_for_link(token + "x")
+        assert (bad.value.failure, bad.value.petition_id) == (signing.Failure.INVALID, None)
+        stored = db.session.get(Signature, signed.signature_id)
+        stored.invalidated_at = utcnow()
+        db.session.flush()
+        with pytest.raises(ConfirmationFailed) as gone:
+            signing.signature_for_link(token)
+        assert (gone.value.failure, gone.value.petition_id) == (signing.Failure.GONE, petition)

@@ -13,15 +13,17 @@ from participation.extensions import db
 from participation.petitions import signing
 from participation.petitions.models import Petition, PetitionState
 from tests.conftest import login
-from tests.petitions.signing_helpers import (  # noqa: F401 - fixtures
+from tests.petitions import signing_helpers
+from tests.petitions.signing_helpers import (
     confirm_by_mail,
     counted,
-    petition_pages,
     post_signature,
     sign_form_token,
     sign_url,
     signatures,
 )
+
+petition_pages = signing_helpers.petition_pages  # a fixture
 
 SENT = "/petitionen/{}/unterschrieben"
 
