@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from participation.core.models import utcnow
 from participation.extensions import db
@@ -270,3 +271,23 @@ def test_the_supporters_link_of_a_published_petition_leads_to_it(english_client,
 def test_an_unknown_supporters_link_is_not_found(client, app, petition_factory):
     assert client.get("/petitionen/unterstuetzen/no-such-key").status_code == 404
     assert client.get(supporters_link(app, petition_factory(PetitionState.DRAFT))).status_code == 404
+
+
+def test_signing_costs_three_statements(client, app, open_petition):
+    """The hot path: the petition, the abuse counts, the insert. Nothing else (no page render)."""
+    sign_form_token(client, sign_url(open_petition))
+    statements = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = post_signature(client, sign_url(open_petition), "anna@example.org")
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 303
+    assert len(statements) == 3, statements
