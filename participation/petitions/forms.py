@@ -6,7 +6,9 @@ the benchmark and anyone embedding a signing form post them.
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Regexp
@@ -53,3 +55,13 @@ class SignatureForm(FlaskForm):
     @property
     def is_bot(self) -> bool:
         return bool((self.website.data or "").strip())
+
+
+def signature_form(**kwargs) -> SignatureForm:
+    """The signing form; for a signed-in person filled in with their name and address, so a
+    resident with a confirmed address signs in one step. The petition page uses it too."""
+    form = SignatureForm(**kwargs)
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = form.name.data or current_user.display_name
+        form.email.data = form.email.data or current_user.email
+    return form

@@ -29,7 +29,7 @@ from participation.core.settings_access import current_settings
 from participation.extensions import db, limiter
 from participation.petitions import abuse, mails, services, signing
 from participation.petitions.blueprint import bp
-from participation.petitions.forms import SignatureForm
+from participation.petitions.forms import SignatureForm, signature_form
 from participation.petitions.mails import PUBLIC_STATES
 from participation.petitions.models import Petition, PetitionState
 from participation.petitions.signing import ConfirmationFailed, Failure, Outcome, SignatureRefused
@@ -43,16 +43,6 @@ FAILURE_STATUS = {Failure.INVALID: 400, Failure.EXPIRED: 410, Failure.GONE: 410,
 
 def register(app) -> None:
     """Nothing to plug in: the routes are on the petitions blueprint."""
-
-
-def signature_form(**kwargs) -> SignatureForm:
-    """The signing form; for a signed-in person filled in with their name and address, so a
-    resident with a confirmed address signs in one step (the petition page uses it too)."""
-    form = SignatureForm(**kwargs)
-    if request.method == "GET" and current_user.is_authenticated:
-        form.name.data = form.name.data or current_user.display_name
-        form.email.data = form.email.data or current_user.email
-    return form
 
 
 def _public_petition(petition_id: int) -> Petition:

@@ -15,6 +15,7 @@ from participation.petitions import signing
 from participation.petitions.models import Petition, PetitionState
 from tests.conftest import login
 from tests.petitions import signing_helpers
+from tests.petitions.conftest import add_signatures
 from tests.petitions.signing_helpers import (
     confirm_by_mail,
     counted,
@@ -291,3 +292,15 @@ def test_signing_costs_three_statements(client, app, open_petition):
         event.remove(engine, "before_cursor_execute", note)
     assert response.status_code == 303
     assert len(statements) == 3, statements
+
+
+def test_a_signed_in_third_supporter_sends_the_petition_on_at_once(english_client, app, petition_factory,
+                                                                   user_factory):
+    petition_id = petition_factory(PetitionState.GATHERING)
+    add_signatures(app, petition_id, 2)
+    login(english_client, user_factory(email_address="katrin@example.org"))
+    link = supporters_link(app, petition_id)
+    response = post_signature(english_client, link, "katrin@example.org")
+    assert (response.status_code, response.headers["Location"]) == (303, link)
+    assert state_of(app, petition_id) == PetitionState.IN_REVIEW.value
+    assert "This petition has moved on" in english_client.get(link).get_data(as_text=True)
