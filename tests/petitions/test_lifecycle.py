@@ -156,3 +156,38 @@ def test_at_the_deadline_the_quorum_decides_what_follows(app, people, staff, quo
         db.session.commit()
     assert closed == [petition_id]
     assert state(app, petition_id) == expected
+
+
+@pytest.fixture
+def announced():
+    """The kinds of the petition events announced after each commit, in order."""
+    from participation.core import events
+
+    heard = []
+    kinds = (services.PETITION_SUBMITTED, services.PETITION_ANSWERED)
+    listeners = {kind: (lambda event, kind=kind: heard.append((kind, event.subject_id))) for kind in kinds}
+    for kind, listener in listeners.items():
+        events.subscribe(kind, listener)
+    yield heard
+    for kind, listener in listeners.items():
+        events.unsubscribe(kind, listener)
+
+
+def test_going_to_moderation_is_dated_and_announced(app, people, announced):
+    author, _ = people
+    petition_id = in_review(app, author)
+    with app.app_context():
+        assert db.session.get(Petition, petition_id).submitted_at is not None
+    assert announced == [(services.PETITION_SUBMITTED, petition_id)]
+
+
+def test_the_response_is_announced_once_and_only_answers_a_closed_petition(
+        app, staff, announced, petition_factory):
+    open_id = petition_factory(PetitionState.OPEN)
+    with pytest.raises(PetitionRuleError):
+        step(app, open_id, services.respond, staff, "Zu früh.")
+    petition_id = petition_factory(PetitionState.AWAITING_RESPONSE)
+    step(app, petition_id, services.respond, staff, "Der Rat stimmt zu.", "https://ratsinfo.leipzig.de/")
+    step(app, petition_id, services.respond, staff, "Der Rat stimmt zu, ab 2026.")
+    assert announced == [(services.PETITION_ANSWERED, petition_id)]
+    assert state(app, petition_id) == PetitionState.ANSWERED
