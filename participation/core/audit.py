@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "project.image_deleted": _l("Project image removed"),
     "petition.approved": _l("Petition approved"),
     "petition.rejected": _l("Petition rejected"),
+    "petition.answered": _l("Council response to a petition published"),
     "feedback.handled": _l("Accessibility feedback handled"),
     "feedback.reopened": _l("Accessibility feedback reopened"),
 }

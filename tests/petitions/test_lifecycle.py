@@ -22,9 +22,14 @@ def people(app, user_factory):
     return user_factory(), user_factory(role="moderator")
 
 
+@pytest.fixture
+def staff(user_factory):
+    return user_factory(role="staff")
+
+
 def draft(app, author, **fields) -> int:
     values = {"title": "Sichere Schulwege in Connewitz", "request": "Tempo 30 vor allen Grundschulen.",
-              "background": "Viele Kinder gehen zu Fuß.", "district": "Connewitz", **fields}
+              "background": "Viele Kinder gehen zu Fuß.", "district": "Süd", **fields}
     with app.test_request_context():
         petition = services.create_draft(db.session.merge(author), **values)
         db.session.commit()
@@ -88,11 +93,11 @@ def test_an_incomplete_draft_is_refused_at_its_field(app, people, fields, field)
         assert db.session.scalars(select(Petition)).all() == []
 
 
-def test_approval_opens_it_until_its_deadline_and_is_audited(app, people):
-    author, moderator = people
-    moderator_id = moderator.id
+def test_approval_opens_it_until_its_deadline_and_is_audited(app, people, staff):
+    author, _ = people
+    moderator_id = staff.id
     petition_id = in_review(app, author)
-    step(app, petition_id, services.approve, moderator, days_open=14)
+    step(app, petition_id, services.approve, staff, days_open=14)
     with app.app_context():
         petition = db.session.get(Petition, petition_id)
         assert petition.state == PetitionState.OPEN
@@ -101,11 +106,12 @@ def test_approval_opens_it_until_its_deadline_and_is_audited(app, people):
         assert (entry.actor_id, entry.object_id) == (moderator_id, petition_id)
 
 
-def test_a_deadline_outside_one_week_to_six_months_is_refused(app, people):
-    author, moderator = people
+@pytest.mark.parametrize("days", [6, 184, 200])
+def test_a_deadline_outside_one_week_to_six_months_is_refused(app, people, staff, days):
+    author, _ = people
     petition_id = in_review(app, author)
     with pytest.raises(PetitionRuleError) as refused:
-        step(app, petition_id, services.approve, moderator, days_open=200)
+        step(app, petition_id, services.approve, staff, days_open=days)
     assert refused.value.field == "days_open"
     assert state(app, petition_id) == PetitionState.IN_REVIEW
 
@@ -122,9 +128,9 @@ def test_an_offensive_petition_is_rejected_and_its_text_hidden(app, people):
         assert entry.reason == "Der Text beleidigt eine Person."
 
 
-def test_a_duplicate_names_the_other_petition_and_stays_visible(app, people):
+def test_a_duplicate_names_the_other_petition_and_stays_visible(app, people, petition_factory):
     author, moderator = people
-    first = draft(app, author, title="Mehr Bänke im Clara-Zetkin-Park")
+    first = petition_factory(PetitionState.OPEN)
     petition_id = in_review(app, author)
     with pytest.raises(PetitionRuleError) as refused:
         step(app, petition_id, services.reject, moderator, reason=RejectionReason.DUPLICATE,
@@ -141,12 +147,47 @@ def test_a_duplicate_names_the_other_petition_and_stays_visible(app, people):
 
 @pytest.mark.parametrize(("quorum", "expected"), [(3, PetitionState.AWAITING_RESPONSE),
                                                    (4, PetitionState.CLOSED)])
-def test_at_the_deadline_the_quorum_decides_what_follows(app, people, quorum, expected):
-    author, moderator = people
+def test_at_the_deadline_the_quorum_decides_what_follows(app, people, staff, quorum, expected):
+    author, _ = people
     petition_id = in_review(app, author)  # its three supporters have signed
-    step(app, petition_id, services.approve, moderator, days_open=7, quorum=quorum)
+    step(app, petition_id, services.approve, staff, days_open=7, quorum=quorum)
     with app.test_request_context():
         closed = services.close_due(utcnow() + timedelta(days=8))
         db.session.commit()
     assert closed == [petition_id]
     assert state(app, petition_id) == expected
+
+
+@pytest.fixture
+def announced():
+    """The kinds of the petition events announced after each commit, in order."""
+    from participation.core import events
+
+    heard = []
+    kinds = (services.PETITION_SUBMITTED, services.PETITION_ANSWERED)
+    listeners = {kind: (lambda event, kind=kind: heard.append((kind, event.subject_id))) for kind in kinds}
+    for kind, listener in listeners.items():
+        events.subscribe(kind, listener)
+    yield heard
+    for kind, listener in listeners.items():
+        events.unsubscribe(kind, listener)
+
+
+def test_going_to_moderation_is_dated_and_announced(app, people, announced):
+    author, _ = people
+    petition_id = in_review(app, author)
+    with app.app_context():
+        assert db.session.get(Petition, petition_id).submitted_at is not None
+    assert announced == [(services.PETITION_SUBMITTED, petition_id)]
+
+
+def test_the_response_is_announced_once_and_only_answers_a_closed_petition(
+        app, staff, announced, petition_factory):
+    open_id = petition_factory(PetitionState.OPEN)
+    with pytest.raises(PetitionRuleError):
+        step(app, open_id, services.respond, staff, "Zu früh.")
+    petition_id = petition_factory(PetitionState.AWAITING_RESPONSE)
+    step(app, petition_id, services.respond, staff, "Der Rat stimmt zu.", "https://ratsinfo.leipzig.de/")
+    step(app, petition_id, services.respond, staff, "Der Rat stimmt zu, ab 2026.")
+    assert announced == [(services.PETITION_ANSWERED, petition_id)]
+    assert state(app, petition_id) == PetitionState.ANSWERED
