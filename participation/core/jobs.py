@@ -19,6 +19,14 @@ Where the jobs run (settings.job_mode):
 - immediate: the job runs in the committing process right after the commit (the test suite):
   a test sees its result as soon as the request has returned.
 
+Scheduled jobs (`jobs.schedule(app, "petitions.close_due", handler, minute="*")`) run
+`handler()` on a crontab schedule (UTC), with the same app context, fresh session and commit.
+The consumers that run them: `flask jobs worker`, and in thread mode the web process's own
+(not in the test suite, whose tests call the handlers directly). Several processes may each
+enqueue a run at the same minute; a lock in the queue's storage (shared by all of them) lets
+one run at a time and the others skip, and handlers are idempotent on the database (closing
+what is due, erasing what is not yet erased), so a later run finds nothing left to do.
+
 Why huey: one small, well kept library with both an embedded SQLite queue and a Redis one,
 retries with delays, and a consumer that runs in threads; no broker server by default.
 """
@@ -30,13 +38,14 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer, Worker
 from huey.utils import utcnow as queue_now
 
@@ -49,6 +58,8 @@ logger = logging.getLogger(__name__)
 RETRY_BACKOFF = 2
 POLL_SECONDS = 1.0  # the longest an idle consumer waits before it looks at the queue again
 STOP_SECONDS = 10  # how long a stopping consumer lets a running job finish
+# A scheduled job's lock older than this was left by a process that died while running it.
+SCHEDULED_LOCK_STALE_SECONDS = 15 * 60
 
 _handlers: dict[str, Callable[[events.Event], Any]] = {}
 
@@ -77,6 +88,12 @@ def subscribe(kind: str, handler: Callable[[events.Event], Any]) -> None:
 
 def unsubscribe(kind: str, handler: Callable[[events.Event], Any]) -> None:
     events.unsubscribe(kind, _Enqueue(handler_name(handler)))
+
+
+def schedule(app: Flask, name: str, handler: Callable[[], Any], **when: str) -> None:
+    """Run `handler()` in a job whenever the crontab fields `when` (minute, hour, day, month,
+    day_of_week; UTC) match: `schedule(app, "petitions.anonymize", anonymize, minute="20", hour="3")`."""
+    app.extensions["jobs"].add_scheduled(name, handler, crontab(**when))
 
 
 def current() -> Jobs:
@@ -118,6 +135,10 @@ class Jobs:
         self._wake = threading.Event()
         self._consumer: Consumer | None = None
         self._consumer_pid: int | None = None
+        self._scheduled: dict[str, Callable[[], Any]] = {}
+        # The web process's own consumer runs the scheduled jobs too (`make run` needs nothing
+        # else), except in the test suite: no test should find a petition closed by a thread.
+        self._in_process_periodic = self.mode == "thread" and not settings.testing
         if self.mode == "thread":
             app.before_request(self._start_with_first_request)
 
@@ -150,6 +171,55 @@ class Jobs:
                     logger.error("job %s on %s %s failed for good: %r", name, event.kind, event.id, error)
                 raise
 
+    # --- scheduled jobs -------------------------------------------------------------------------
+
+    def add_scheduled(self, name: str, handler: Callable[[], Any], when: Callable[[datetime], bool]) -> None:
+        self._scheduled[name] = handler
+        self.huey.periodic_task(when, name=f"scheduled:{name}")(lambda: self.run_scheduled(name))
+
+    @property
+    def scheduled_names(self) -> list[str]:
+        return sorted(self._scheduled)
+
+    def due_scheduled(self, at: datetime) -> list[str]:
+        """The scheduled jobs whose schedule matches `at` (naive UTC)."""
+        return sorted(task.name.removeprefix("scheduled:") for task in self.huey.read_periodic(at))
+
+    def run_scheduled(self, name: str) -> bool:
+        """Run one scheduled job now unless it runs elsewhere at this moment; True if it ran."""
+        lock = f"scheduled.{name}"
+        if not self._acquire(lock):
+            logger.info("scheduled job %s is running elsewhere: skipped", name)
+            return False
+        try:
+            request = self.app.test_request_context(base_url=self._base_url, method="POST")
+            with self.app.app_context(), request:
+                try:
+                    self._scheduled[name]()
+                    db.session.commit()
+                except Exception as error:
+                    db.session.rollback()
+                    logger.error("scheduled job %s failed: %r", name, error)
+                    raise
+        finally:
+            self.huey.delete(self._lock_key(lock))
+        return True
+
+    def _lock_key(self, lock: str) -> str:
+        return f"{self.huey.name}.lock.{lock}"
+
+    def _acquire(self, lock: str) -> bool:
+        """huey's put-if-empty lock, with the time it was taken: SQLite storage has no expiry,
+        and a lock left by a killed process must not stop the job for good."""
+        key, now = self._lock_key(lock), time.time()
+        if self.huey.put_if_empty(key, now):
+            return True
+        taken = self.huey.get(key, peek=True)
+        if taken is not None and now - float(taken) > SCHEDULED_LOCK_STALE_SECONDS:
+            self.huey.delete(key)
+            return self.huey.put_if_empty(key, now)
+        return False
+
     def pending(self) -> int:
         return self.huey.pending_count()
 
@@ -178,7 +248,7 @@ class Jobs:
     def run_worker(self, workers: int | None = None) -> None:
         """`flask jobs worker`: run the queue until SIGTERM (which lets running jobs finish)."""
         _Consumer(
-            self.huey, workers=workers or self.workers, periodic=False, max_delay=POLL_SECONDS,
+            self.huey, workers=workers or self.workers, periodic=True, max_delay=POLL_SECONDS,
             graceful_signal="TERM", shutdown_timeout=30,
         ).run()
 
@@ -193,7 +263,8 @@ class Jobs:
             if self._consumer is not None and self._consumer_pid == os.getpid():
                 return False
             consumer = _Consumer(
-                self.huey, wake=self._wake, in_process=True, workers=self.workers, periodic=False,
+                self.huey, wake=self._wake, in_process=True, workers=self.workers,
+                periodic=self._in_process_periodic,
                 max_delay=POLL_SECONDS, check_worker_health=False, shutdown_timeout=STOP_SECONDS,
             )
             consumer.start()
