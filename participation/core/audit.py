@@ -40,6 +40,11 @@ ACTION_LABELS = {
     "petition.approved": _l("Petition approved"),
     "petition.rejected": _l("Petition rejected"),
     "petition.answered": _l("Council response to a petition published"),
+    "petition.paper_list_recorded": _l("Paper signatures recorded"),
+    "petition.paper_list_removed": _l("Paper signatures removed"),
+    "petition.signatures_invalidated": _l("Signatures invalidated"),
+    "petition.held_released": _l("Held signatures released"),
+    "petition.signatures_exported": _l("Signatures exported"),
     "feedback.handled": _l("Accessibility feedback handled"),
     "feedback.reopened": _l("Accessibility feedback reopened"),
 }

@@ -13,7 +13,7 @@ bp = Blueprint("media", __name__)
 
 @bp.get("/media/<path:key>")
 def file(key: str):
-    if not uploads.valid_key(key):
+    if not uploads.valid_key(key) or not uploads.is_public(key):
         abort(404)
     try:
         data = uploads.storage().read(key)

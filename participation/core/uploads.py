@@ -30,7 +30,10 @@ PHOTO_MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # Keys are made by this app ("ideas/<hex>.jpg"); 200 characters keep every name far below the
 # file systems' 255-byte limit, so a longer key is simply not one of ours (404, not OSError).
-_KEY = re.compile(r"^(?=.{1,200}\Z)[a-z0-9_-]+(/[a-z0-9_-]+)*\.(jpg|png)\Z")
+_KEY = re.compile(r"^(?=.{1,200}\Z)[a-z0-9_-]+(/[a-z0-9_-]+)*\.(jpg|png|pdf)\Z")
+# Files under this folder hold personal data (scanned signature lists): the public media
+# route never serves them; the feature that stored them does, to those allowed to see them.
+PRIVATE_FOLDER = "private"
 
 
 class UploadError(ValueError):
@@ -105,6 +108,10 @@ def init_app(app) -> None:
 
 def valid_key(key: str) -> bool:
     return bool(_KEY.match(key))
+
+
+def is_public(key: str) -> bool:
+    return not key.startswith(PRIVATE_FOLDER + "/") and not key.endswith(".pdf")
 
 
 @dataclass(frozen=True)
