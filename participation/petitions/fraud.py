@@ -44,9 +44,10 @@ def status_counts(petition_id: int):
     """One row: counted, pending (not yet confirmed), held, invalidated. Each signature is in
     exactly one of them (an invalidated one only there, a held one only there)."""
     invalid = Signature.invalidated_at.is_not(None)
-    held = Signature.invalidated_at.is_(None) & Signature.held.is_(True)
-    pending = Signature.invalidated_at.is_(None) & Signature.held.is_(False) & Signature.confirmed_at.is_(None)
-    counted = Signature.invalidated_at.is_(None) & Signature.held.is_(False) & Signature.confirmed_at.is_not(None)
+    valid = Signature.invalidated_at.is_(None)
+    held = valid & Signature.held.is_(True)
+    pending = valid & Signature.held.is_(False) & Signature.confirmed_at.is_(None)
+    counted = valid & Signature.held.is_(False) & Signature.confirmed_at.is_not(None)
     return select(
         _sum(counted).label("counted"), _sum(pending).label("pending"),
         _sum(held).label("held"), _sum(invalid).label("invalidated"),

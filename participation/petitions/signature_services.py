@@ -62,7 +62,8 @@ def _check_counts(petition: Petition, signatures: int, in_municipality: int, dis
     if signatures < 1:
         raise SignatureRuleError(_l("A list has at least one signature."), "signatures")
     if not 0 <= in_municipality <= signatures:
-        raise SignatureRuleError(_l("This cannot be more than the signatures on the list."), "in_municipality")
+        raise SignatureRuleError(_l("This cannot be more than the signatures on the list."),
+                                 "in_municipality")
     unknown = set(districts) - set(DISTRICTS)
     if unknown or any(count < 0 for count in districts.values()):
         raise SignatureRuleError(_l("Please give the districts as numbers of zero or more."), "signatures")
@@ -146,6 +147,10 @@ def remove_paper_list(petition: Petition, paper_list: PaperList, actor, *, reaso
 
 # --- invalidation and held signatures -----------------------------------------------------------
 
+def _ip_too_short():  # noqa: N802 - reads as the message it is
+    return _l("Please enter at least %(count)d characters of the IP range.", count=IP_PREFIX_MIN)
+
+
 def _matching(criterion: str, *, email: str = "", domain: str = "", ip_hash: str = "",
               start: datetime | None = None, end: datetime | None = None) -> tuple[list, dict]:
     """(WHERE conditions, what the audit log keeps) for one criterion; refuses an empty one."""
@@ -162,8 +167,7 @@ def _matching(criterion: str, *, email: str = "", domain: str = "", ip_hash: str
     if criterion == "ip":
         ip_hash = (ip_hash or "").strip().lower()
         if len(ip_hash) < IP_PREFIX_MIN:
-            raise SignatureRuleError(
-                _l("Please enter at least %(count)d characters of the IP range.", count=IP_PREFIX_MIN), "ip_hash")
+            raise SignatureRuleError(_ip_too_short(), "ip_hash")
         return [Signature.ip_hash.startswith(ip_hash, autoescape=True)], {"ip_hash": ip_hash}
     if criterion == "time":
         # The form's times are UTC, as the overview shows them.
@@ -178,7 +182,8 @@ def _matching(criterion: str, *, email: str = "", domain: str = "", ip_hash: str
             conditions.append(Signature.created_at >= start)
         if end is not None:
             conditions.append(Signature.created_at < end)
-        return conditions, {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None}
+        return conditions, {"from": start.isoformat() if start else None,
+                            "to": end.isoformat() if end else None}
     raise SignatureRuleError(_l("Please choose which signatures to invalidate."), "criterion")
 
 
@@ -211,8 +216,7 @@ def release_held(petition: Petition, actor, *, scope: str = "all", value: str = 
         conditions.append(Signature.held_reason == value)
     elif scope == "ip":
         if len(value) < IP_PREFIX_MIN:
-            raise SignatureRuleError(
-                _l("Please enter at least %(count)d characters of the IP range.", count=IP_PREFIX_MIN), "value")
+            raise SignatureRuleError(_ip_too_short(), "value")
         conditions.append(Signature.ip_hash.startswith(value.lower(), autoescape=True))
     elif scope == "domain":
         conditions.append(Signature.email_domain == value.lstrip("@").lower())

@@ -88,7 +88,8 @@ def _remove_paper_list(petition: Petition):
     form = PaperListForm(formdata=None)
     if remove_form.validate_on_submit():
         paper_list = owned_or_404(PaperList, _int(remove_form.paper_list_id.data), petition_id=petition.id)
-        signature_services.remove_paper_list(petition, paper_list, current_user, reason=remove_form.reason.data)
+        signature_services.remove_paper_list(petition, paper_list, current_user,
+                                             reason=remove_form.reason.data)
         db.session.commit()
         flash(_("The paper list has been removed."), "success")
         return redirect(url_for("petitions.paper_lists", petition_id=petition.id))
@@ -116,9 +117,11 @@ def _scan(petition: Petition, paper_list_id: int | None):
         data = uploads.storage().read(paper_list.file_key)
     except FileNotFoundError:
         abort(404)
-    name = f"petition-{petition.id}-liste-{paper_list.id}{paper_list.file_key[paper_list.file_key.rfind('.'):]}"
-    response = send_file(io.BytesIO(data), mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
-                         as_attachment=True, download_name=name, max_age=0)
+    extension = paper_list.file_key.rsplit(".", 1)[-1]
+    name = f"petition-{petition.id}-liste-{paper_list.id}.{extension}"
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name,
+                         max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -194,7 +197,8 @@ def release_held(petition_id: int):
         else:
             db.session.commit()
             flash(ngettext("%(num)d held signature has been released; it counts now.",
-                           "%(num)d held signatures have been released; they count now.", released), "success")
+                           "%(num)d held signatures have been released; they count now.", released),
+                  "success")
             return redirect(url_for("petitions.signatures", petition_id=petition.id))
     return _signatures_page(petition, InvalidateForm(formdata=None), form, 422)
 
@@ -246,6 +250,7 @@ def export_signatures(petition_id: int):
     signature_services.record_export(petition, current_user, rows)
     db.session.commit()
     response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="petition-{petition.id}-unterschriften.csv"'
+    filename = f"petition-{petition.id}-unterschriften.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
