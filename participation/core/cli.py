@@ -41,7 +41,8 @@ def _queue() -> jobs.Jobs:
 @jobs_cli.command("worker")
 @click.option("--workers", type=int, default=None, help="Threads that run jobs [default: JOBS_WORKERS].")
 def worker(workers: int | None) -> None:
-    """Run queued jobs until stopped (SIGTERM lets running jobs finish). Run it next to gunicorn."""
+    """Run queued jobs, and the scheduled ones on their schedule, until stopped (SIGTERM lets
+    running jobs finish). Run it next to gunicorn."""
     queue = _queue()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     queue.run_worker(workers)
