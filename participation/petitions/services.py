@@ -21,6 +21,7 @@ from participation.core.districts import DISTRICTS
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
+from participation.petitions import counts
 from participation.petitions.models import (
     HIDING_REASONS,
     TITLE_MAX,
@@ -290,8 +291,9 @@ def close_due(now: datetime | None = None) -> list[int]:
         select(Petition).where(Petition.state == PetitionState.OPEN.value, Petition.closes_at <= now)
     ).all()
     for petition in due:
-        signatures = signature_count(petition)
-        reached = signatures >= petition.quorum_for(current_settings().petition_quorum)
+        totals = counts.totals(petition.id)  # the quorum counts the municipality, paper lists included
+        signatures = totals.total
+        reached = totals.for_quorum >= petition.quorum_for(current_settings().petition_quorum)
         petition.state = (PetitionState.AWAITING_RESPONSE if reached else PetitionState.CLOSED).value
         petition.closed_at = now
         events.emit(PETITION_CLOSED, subject=petition, quorum_reached=reached, signatures=signatures)

@@ -84,3 +84,21 @@ def test_names_appear_as_their_signers_chose(app, petition_factory):
     assert any(name.startswith("Erika Muster ") for name in names)
     assert "E. M." in " ".join(names)
     assert not any("Muster" in name for name in names if name.startswith("E."))
+
+
+def test_the_deadline_measures_the_quorum_by_signers_of_the_city_and_paper_lists(app, petition_factory):
+    from participation.petitions import services
+    from participation.petitions.models import Petition, PetitionState
+
+    past = {"closes_at": utcnow() - timedelta(minutes=1)}
+    by_paper = petition_factory(quorum=10, **past)
+    add_signatures(app, by_paper, 4)
+    _paper(app, by_paper, 6, 6)
+    from_outside = petition_factory(quorum=10, **past)
+    add_signatures(app, from_outside, 9)
+    add_signatures(app, from_outside, 5, postcode="10115", district=None)
+    with app.test_request_context():
+        services.close_due()
+        db.session.commit()
+        assert db.session.get(Petition, by_paper).state == PetitionState.AWAITING_RESPONSE
+        assert db.session.get(Petition, from_outside).state == PetitionState.CLOSED
