@@ -66,7 +66,8 @@ def steps(petition: Petition) -> list[Step]:
     else:
         ways.append(("answered", _l("The council's response"), petition.answered_at, False))
     if state is PetitionState.AWAITING_RESPONSE:
-        ways[-2] = ("closed", _l("Quorum reached: awaiting the council's response"), petition.closed_at, False)
+        awaiting = _l("Quorum reached: awaiting the council's response")
+        ways[-2] = ("closed", awaiting, petition.closed_at, False)
     return _statuses(ways, _POSITION[state])
 
 

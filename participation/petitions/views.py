@@ -112,7 +112,7 @@ def show(petition_id: int):
         counted=counted,
         public=queries.is_public(petition),
         steps=lifecycle.steps(petition),
-        rejection_label=REJECTION_LABELS.get(petition.rejection_reason) if petition.rejection_reason else None,
+        rejection_label=REJECTION_LABELS.get(petition.rejection_reason or ""),
         duplicate=duplicate if duplicate is not None and queries.is_public(duplicate) else None,
         response_link=_safe_link(petition.response_url),
         map=None if hidden else maps.petition_map(petition),

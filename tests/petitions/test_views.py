@@ -27,11 +27,13 @@ def _page(client, petition_id: int, suffix: str = ""):
 @pytest.mark.parametrize("state", NOT_PUBLIC)
 @pytest.mark.parametrize("role", [None, "resident", "author", "moderator", "staff", "admin"])
 def test_before_moderation_only_the_creator_and_moderators_see_a_petition(
-        client, petition_factory, login_as, user_factory, state, role):
+    client, petition_factory, login_as, user_factory, state, role
+):
     author = user_factory()
     petition_id = petition_factory(state=state, author=author)
     if role == "author":
         from tests.conftest import login
+
         login(client, author)
     else:
         login_as(role)
@@ -44,10 +46,20 @@ def test_before_moderation_only_the_creator_and_moderators_see_a_petition(
         assert _page(client, petition_id, "/_count").headers["Cache-Control"] == "private, no-store"
 
 
-@pytest.mark.parametrize("state", [PetitionState.OPEN, PetitionState.AWAITING_RESPONSE, PetitionState.ANSWERED,
-                                   PetitionState.CLOSED, PetitionState.REJECTED])
+@pytest.mark.parametrize(
+    "state",
+    [
+        PetitionState.OPEN,
+        PetitionState.AWAITING_RESPONSE,
+        PetitionState.ANSWERED,
+        PetitionState.CLOSED,
+        PetitionState.REJECTED,
+    ],
+)
 def test_public_states_are_there_for_everyone(client, petition_factory, state):
-    petition_id = petition_factory(state=state, rejection_reason="no_request" if state == "rejected" else None)
+    petition_id = petition_factory(
+        state=state, rejection_reason="no_request" if state == "rejected" else None
+    )
     html = _page(client, petition_id).get_data(as_text=True)
     assert "Mehr Bänke im Clara-Zetkin-Park" in html and "zwanzig neue Bänke" in html
     assert 'aria-current="step"' in html
@@ -64,9 +76,17 @@ def test_page_shows_text_creator_district_and_the_lifecycle(client, petition_fac
     assert "Started by <bdi>Anna Beispiel</bdi>" in html and "District: Süd" in html
     steps = re.search(r'<ol class="timeline petition-steps">(.*?)</ol>', html, re.S).group(1)
     labels = re.findall(r'<span class="milestone-title">([^<]+)</span>', steps)
-    assert labels == ["Started", "First supporters", "Submitted for review", "Open for signatures",
-                      "Signature period ends", "The council's response"]
-    current = re.findall(r'<li class="[^"]*"\s*aria-current="step">\s*<span class="milestone-title">([^<]+)', steps)
+    assert labels == [
+        "Started",
+        "First supporters",
+        "Submitted for review",
+        "Open for signatures",
+        "Signature period ends",
+        "The council's response",
+    ]
+    current = re.findall(
+        r'<li class="[^"]*"\s*aria-current="step">\s*<span class="milestone-title">([^<]+)', steps
+    )
     assert current == ["Open for signatures"]
     assert "planned for <time" in steps  # the deadline ahead, with its date
     assert steps.count("<time") == 4  # created, submitted, opened, planned end
@@ -74,9 +94,13 @@ def test_page_shows_text_creator_district_and_the_lifecycle(client, petition_fac
 
 def test_a_rejection_shows_its_reason_explanation_and_the_duplicate(client, petition_factory):
     original = petition_factory(title="Bänke im Park, das Original")
-    petition_id = petition_factory(state=PetitionState.REJECTED, rejection_reason="duplicate",
-                                   rejection_explanation="Gibt es schon.", duplicate_of_id=original,
-                                   decided_at=utcnow())
+    petition_id = petition_factory(
+        state=PetitionState.REJECTED,
+        rejection_reason="duplicate",
+        rejection_explanation="Gibt es schon.",
+        duplicate_of_id=original,
+        decided_at=utcnow(),
+    )
     html = _page(client, petition_id).get_data(as_text=True)
     assert "Rejected: Duplicate of another petition" in html and "Gibt es schon." in html
     assert f'href="/petitionen/{original}"' in html and "Bänke im Park, das Original" in html
@@ -85,15 +109,31 @@ def test_a_rejection_shows_its_reason_explanation_and_the_duplicate(client, peti
     assert current == ["Rejected"]
 
 
-@pytest.mark.parametrize("reason,label", [("offensive", "Offensive"), ("personal_data", "Contains personal data")])
+@pytest.mark.parametrize(
+    "reason,label", [("offensive", "Offensive"), ("personal_data", "Contains personal data")]
+)
 def test_a_hiding_rejection_shows_no_text_on_the_page_or_in_the_list(client, petition_factory, reason, label):
-    petition_id = petition_factory(state=PetitionState.REJECTED, rejection_reason=reason,
-                                   rejection_explanation="Enthält Beleidigungen.", decided_at=utcnow(),
-                                   title="Geheimer Titel", geometry={"type": "Point", "coordinates": [12.37, 51.34]},
-                                   min_lon=12.37, max_lon=12.37, min_lat=51.34, max_lat=51.34)
-    for html in (_page(client, petition_id).get_data(as_text=True),
-                 client.get("/petitionen").get_data(as_text=True)):
-        assert "Geheimer Titel" not in html and "zwanzig neue Bänke" not in html and "Ältere Menschen" not in html
+    petition_id = petition_factory(
+        state=PetitionState.REJECTED,
+        rejection_reason=reason,
+        rejection_explanation="Enthält Beleidigungen.",
+        decided_at=utcnow(),
+        title="Geheimer Titel",
+        geometry={"type": "Point", "coordinates": [12.37, 51.34]},
+        min_lon=12.37,
+        max_lon=12.37,
+        min_lat=51.34,
+        max_lat=51.34,
+    )
+    for html in (
+        _page(client, petition_id).get_data(as_text=True),
+        client.get("/petitionen").get_data(as_text=True),
+    ):
+        assert (
+            "Geheimer Titel" not in html
+            and "zwanzig neue Bänke" not in html
+            and "Ältere Menschen" not in html
+        )
         assert f"Rejected: {label}" in html
     assert "Enthält Beleidigungen." in _page(client, petition_id).get_data(as_text=True)
     assert "folium-map" not in _page(client, petition_id).get_data(as_text=True)
@@ -105,7 +145,9 @@ def test_the_count_block_shows_online_paper_and_outside_signatures(client, app, 
     add_signatures(app, petition_id, 2, postcode="10115", district=None)  # Berlin: not for the quorum
     add_signatures(app, petition_id, 1, confirmed=False)  # unconfirmed: not counted
     with app.app_context():
-        db.session.add(PaperList(petition_id=petition_id, signatures=4, in_municipality=4, districts={"Mitte": 4}))
+        db.session.add(
+            PaperList(petition_id=petition_id, signatures=4, in_municipality=4, districts={"Mitte": 4})
+        )
         db.session.commit()
     html = _page(client, petition_id).get_data(as_text=True)
     block = re.search(r'<section class="petition-count card".*?</section>', html, re.S).group(0)
@@ -178,17 +220,24 @@ def test_comments_and_follow_work_on_a_petition(client, petition_factory, login_
     assert 'id="comments"' in html and "Sign in to comment" in html and "Sign in to follow" in html
     login_as("resident")
     token = csrf_token(client, f"/petitionen/{petition_id}")
-    response = client.post(f"/kommentare/petition/{petition_id}", data={"csrf_token": token, "body": "Unterstützt!"})
+    response = client.post(
+        f"/kommentare/petition/{petition_id}", data={"csrf_token": token, "body": "Unterstützt!"}
+    )
     assert response.status_code in (200, 302, 303)
     assert "Unterstützt!" in _page(client, petition_id).get_data(as_text=True)
     follow = client.post(f"/folgen/petition/{petition_id}", data={"csrf_token": token, "follow": "1"})
     assert follow.status_code == 302 and follow.headers["Location"].endswith(f"/petitionen/{petition_id}")
-    assert "You follow “Mehr Bänke im Clara-Zetkin-Park” now." in _page(client, petition_id).get_data(as_text=True)
+    assert "You follow “Mehr Bänke im Clara-Zetkin-Park” now." in _page(client, petition_id).get_data(
+        as_text=True
+    )
 
 
 def test_comments_are_closed_on_a_hidden_rejection_and_absent_before_moderation(
-        client, petition_factory, login_as, user_factory):
-    hidden_id = petition_factory(state=PetitionState.REJECTED, rejection_reason="offensive", decided_at=utcnow())
+    client, petition_factory, login_as, user_factory
+):
+    hidden_id = petition_factory(
+        state=PetitionState.REJECTED, rejection_reason="offensive", decided_at=utcnow()
+    )
     draft_author = user_factory()
     draft_id = petition_factory(state=PetitionState.GATHERING, author=draft_author)
     login_as("resident")
