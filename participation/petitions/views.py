@@ -20,7 +20,7 @@ from participation.core.settings_access import current_settings
 from participation.extensions import db
 from participation.petitions import chart, counts, lifecycle, maps, queries, services
 from participation.petitions.blueprint import bp
-from participation.petitions.forms import SignatureForm
+from participation.petitions.forms import signature_form
 from participation.petitions.models import REJECTION_LABELS, STATE_LABELS, Petition, PetitionState
 
 PER_PAGE = 20
@@ -103,7 +103,7 @@ def show(petition_id: int):
             names=counts.shown_names(petition.id),
         )
     if petition.state == PetitionState.OPEN.value:
-        context["sign_form"] = SignatureForm()
+        context["sign_form"] = signature_form()
     duplicate = db.session.get(Petition, petition.duplicate_of_id) if petition.duplicate_of_id else None
     return render_template(
         "petitions/show.html",
