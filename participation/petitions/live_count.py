@@ -187,7 +187,7 @@ class CountPublisher:
         self._published_at: dict[int, float] = {}
         self._lock = threading.Lock()
         self._thread_pid: int | None = None
-        self._wake = threading.Event()
+        self._stopped = threading.Event()
 
     def mark(self, petition_id: int) -> None:
         with self._lock:
@@ -238,9 +238,13 @@ class CountPublisher:
                 db.session.rollback()
         return published
 
+    def stop(self) -> None:
+        """End the background thread (tests; a worker's thread ends with its process)."""
+        self._stopped.set()
+
     def _run(self) -> None:
-        while True:
-            time.sleep(self.interval / 2)  # a petition is then published 1 to 1.5 intervals late at most
+        # Waking twice per interval, a petition goes out at most 1.5 intervals after its change.
+        while not self._stopped.wait(self.interval / 2):
             if not self.dirty():
                 continue
             try:

@@ -25,11 +25,12 @@ def ensure_petition_page(app) -> None:
         app._got_first_request = finished
 
 
-def ensure_petition_target() -> None:
-    """Petitions can be followed (the creator follows their own) even before they are registered."""
+def ensure_petition_target(monkeypatch) -> None:
+    """Petitions can be followed (the creator follows their own) even before they are
+    registered; for this test only (monkeypatch takes it away again)."""
     if "petition" in targets.registered():
         return
-    targets.register(TargetType(
+    monkeypatch.setitem(targets._types, "petition", TargetType(
         key="petition",
         load=lambda petition_id: db.session.get(Petition, petition_id),
         title=lambda petition: petition.title,
