@@ -6,7 +6,8 @@ review answer 404 like their pages. A petition rejected as offensive or for pers
 (or hidden by moderation) keeps only its reason: title, texts, place and creator are null.
 
 The count route is what many clients poll: it is served from the per-process cache
-(live_count.py), with no session write, no template and, on a cache hit, no query; it sends
+(live_count.py) by a WSGI layer in front of the app (fast_count.py) with no request
+context, no session, no template and, on a cache hit, no query; it sends
 `Cache-Control: public, max-age=1` and a weak ETag of the figures, and answers 304 to a
 matching If-None-Match.
 """
@@ -161,21 +162,27 @@ def petition(petition_id: int):
     )
 
 
+def count_document(figures: live_count.CachedCount) -> dict:
+    return {
+        "id": figures.petition_id,
+        "signature_count": figures.totals.total,
+        "for_quorum": figures.totals.for_quorum,
+        "quorum": figures.quorum,
+        "updated_at": when(figures.updated_at),
+    }
+
+
 @bp.get("/petitions/<int:petition_id>/count")
 def count(petition_id: int):
+    """Mostly answered by fast_count.py before Flask sees the request; here with a query
+    string, for HEAD, and for the 404 of petitions that are missing or not public."""
     figures = live_count.cached(petition_id)
     if not figures.is_public:
         abort(404)
     if request.if_none_match.contains_weak(figures.etag):
         response = current_app.response_class(status=304)
     else:
-        response = jsonify(
-            id=petition_id,
-            signature_count=figures.totals.total,
-            for_quorum=figures.totals.for_quorum,
-            quorum=figures.quorum,
-            updated_at=when(figures.updated_at),
-        )
+        response = jsonify(count_document(figures))
     response.set_etag(figures.etag, weak=True)
     response.headers["Cache-Control"] = f"public, max-age={COUNT_MAX_AGE}"
     return response

@@ -100,6 +100,11 @@ class CountCache:
         self._refreshing: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()
 
+    def fresh(self, petition_id: int) -> CachedCount | None:
+        """The entry if it is fresh, else None: a look-up, no lock, no query."""
+        entry = self._entries.get(petition_id)
+        return entry if entry is not None and self.clock() - entry.read_at < self.fresh_seconds else None
+
     def get(self, petition_id: int, load: Callable[[int, float], CachedCount] = count_now) -> CachedCount:
         entry = self._entries.get(petition_id)
         if entry is not None and self.clock() - entry.read_at < self.fresh_seconds:
@@ -286,7 +291,7 @@ def may_follow(petition_id: int, _user) -> bool:
 
 def register(app: Flask) -> None:
     """Cache, publisher, the `petition` live topic, the milestone events (called by init_app)."""
-    from participation.petitions import api, milestones
+    from participation.petitions import api, fast_count, milestones
 
     settings = app.extensions["settings"]
     events.declare_all(milestones.EVENTS)
@@ -297,3 +302,4 @@ def register(app: Flask) -> None:
     events.subscribe(COUNT_CHANGED, count_changed)
     register_kind("petition", may_follow)
     api.register(app)  # the API's part of the OpenAPI document
+    fast_count.install(app)  # the count endpoint without Flask's per-request work

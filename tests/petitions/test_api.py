@@ -166,3 +166,16 @@ def test_the_document_describes_the_petition_routes(client):
     assert {"/consultations", "/consultations/{slug}"} <= set(document["paths"])  # one document for all
     assert {"Petition", "PetitionDetail", "PetitionCount", "Consultation", "Problem"} <= set(
         document["components"]["schemas"])
+
+
+def test_the_fast_path_and_the_route_answer_alike(client, petition_factory):
+    petition_id = petition_factory(signatures=3)
+    fast = client.get(f"/api/v1/petitions/{petition_id}/count")
+    routed = client.get(f"/api/v1/petitions/{petition_id}/count?via=flask")  # a query goes through Flask
+    assert fast.get_json() == routed.get_json()
+    assert fast.headers["ETag"] == routed.headers["ETag"]
+    assert fast.headers["Cache-Control"] == routed.headers["Cache-Control"]
+    assert fast.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Vary" not in fast.headers  # nothing of the cookie goes into it
+    head = client.head(f"/api/v1/petitions/{petition_id}/count")
+    assert head.status_code == 200 and head.headers["ETag"] == fast.headers["ETag"]
