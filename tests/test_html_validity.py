@@ -59,6 +59,9 @@ NOT_PAGES = {
     "consultations_api.consultation",
     "consultations_api.ideas",
     "consultations_api.openapi",
+    "petitions_api.petitions",  # JSON
+    "petitions_api.petition",
+    "petitions_api.count",
     "live.stream",  # text/event-stream
     "live.poll",  # JSON
     "projects.feed_updates",

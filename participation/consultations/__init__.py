@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         api,
         commentable,
         fragment_views,
+        openapi,
         personal_data,
         services,
         staff_views,
@@ -18,6 +19,8 @@ def init_app(app: Flask) -> None:
     )
     from participation.consultations.blueprint import api_bp, bp
     from participation.core import errors, events, features, fragments
+    from participation.core import openapi as api_document
+    from participation.live import topics as live_topics
 
     events.declare_all(services.EVENTS)
     fragments.forget_on(
@@ -25,6 +28,7 @@ def init_app(app: Flask) -> None:
     )
     commentable.register()
     personal_data.register()
+    live_topics.register_kind("consultation", _may_follow)  # live updates of its ideas
     app.add_template_global(views.open_consultations)
     features.register(app, features.Feature(
         "consultations",
@@ -37,5 +41,15 @@ def init_app(app: Flask) -> None:
         create_label=_l("New consultation"),
     ))
     app.register_blueprint(bp)
+    api_document.register(app, "consultations", paths=openapi.paths, schemas=openapi.schemas)
     app.register_blueprint(api_bp)
     errors.answer_json_under(app, api_bp.url_prefix)  # unknown paths and wrong methods included
+
+
+def _may_follow(consultation_id: int, user) -> bool:
+    """Its live topic has the consultation's own rule: a draft is no topic for the public."""
+    from participation.consultations.models import Consultation
+    from participation.extensions import db
+
+    consultation = db.session.get(Consultation, consultation_id)
+    return consultation is not None and consultation.can_view(user)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, jsonify, request
+from flask import Response, abort, current_app, jsonify, request
 from flask_login import current_user
 
 from participation.consultations import queries
 from participation.consultations.blueprint import api_bp as bp
 from participation.consultations.models import Consultation
-from participation.consultations.openapi import SLUG_PATTERN, openapi_document
+from participation.consultations.openapi import SLUG_PATTERN
+from participation.core import openapi as api_document
 from participation.core.urls import external_url
 from participation.extensions import db
 
@@ -65,7 +66,8 @@ def ideas(slug: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    """The whole /api/v1 document: every feature's part (core/openapi.py)."""
+    return jsonify(api_document.document(current_app))
 
 
 def _load(slug: str) -> Consultation:

@@ -1,8 +1,9 @@
-"""The OpenAPI 3.1 description of /api/v1, written by hand next to the routes it describes.
+"""The consultations' part of the OpenAPI document of /api/v1 (core/openapi.py puts the
+parts together), written by hand next to the routes it describes.
 
 It states what the routes really accept and answer: the patterns and bounds here are the
 ones the views check (queries.BBOX_PATTERN and friends), and tests/consultations/
-test_openapi_fuzz.py runs schemathesis over every operation against this document.
+test_openapi_fuzz.py runs schemathesis over every operation against the whole document.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from participation.consultations.models import IdeaStatus, MapMode, State
 from participation.consultations.queries import BBOX_PATTERN, MAX_FEATURES, PLAN_BBOX_PATTERN
 from participation.core.inputs import MAX_ID
+from participation.core.openapi import PROBLEM as _PROBLEM
+from participation.core.openapi import nullable as _nullable
+from participation.core.openapi import ref as _ref
 
 SLUG_PATTERN = "[a-z0-9-]{1,80}"  # as core.slugs makes them; checked with re.fullmatch
 KINDS = ["point", "line", "polygon"]
@@ -20,16 +24,7 @@ _SLUG = {
     "required": True,
     "schema": {"type": "string", "pattern": f"^{SLUG_PATTERN}$"},
 }
-_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 _NOT_FOUND = {"description": "No such consultation (or not public)", "content": _PROBLEM}
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict) -> dict:
-    return {"oneOf": [schema, {"type": "null"}]}
 
 
 def _ideas_operation() -> dict:
@@ -98,7 +93,7 @@ def _ideas_operation() -> dict:
     }
 
 
-def _paths() -> dict:
+def paths() -> dict:
     return {
         "/consultations": {
             "get": {
@@ -313,39 +308,5 @@ def _feature_schemas() -> dict:
     return {"Idea": idea, "Cluster": cluster, "FeatureCollection": collection}
 
 
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem details",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-    },
-}
-
-
-def openapi_document() -> dict:
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Leipzig takes part – consultations API",
-            "version": "1.0.0",
-            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
-            "description": (
-                "Read-only. Errors are RFC 9457 problem+json documents; a method a path does "
-                "not offer answers 405 with an `Allow` header."
-            ),
-        },
-        "servers": [{"url": "/api/v1"}],
-        "paths": _paths(),
-        "components": {
-            "schemas": {
-                **_consultation_schemas(),
-                **_geometry_schemas(),
-                **_feature_schemas(),
-                "Problem": _PROBLEM_SCHEMA,
-            }
-        },
-    }
+def schemas() -> dict:
+    return {**_consultation_schemas(), **_geometry_schemas(), **_feature_schemas()}

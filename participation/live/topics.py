@@ -1,32 +1,52 @@
 """Which topics a request may follow, checked before anything is streamed.
 
-`consultation:<id>` follows the consultation's own rule (`Consultation.can_view`: a draft does
-not exist for the public, so it is 404 like its page). `user:<id>` is a person's own topic
-(their notification counter): the server adds it for whoever is signed in, and nobody may ask
-for another person's.
+A topic is `<kind>:<id>`. Features register the kinds of topic they publish on, each with its
+own visibility rule (`register_kind`, from their init_app): `consultation:<id>` follows the
+consultation's rule (`Consultation.can_view`: a draft does not exist for the public, so it is
+404 like its page), `petition:<id>` the petition's (public states only). `user:<id>` is a
+person's own topic (their notification counter): the server adds it for whoever is signed
+in, and nobody may ask for another person's.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import abort, request
 from flask_login import current_user
 
-from participation.consultations.models import Consultation
 from participation.core.inputs import parse_int
-from participation.extensions import db
 
 MAX_TOPICS = 4  # asked for in one request; the person's own topic comes on top
-_TOPIC = re.compile(r"(consultation|user):([0-9]{1,10})")
+USER_KIND = "user"
+_TOPIC = re.compile(r"([a-z_]{1,30}):([0-9]{1,10})")
+
+# kind -> (id, user) -> whether the user may follow it; False answers 404, as its page does
+_kinds: dict[str, Callable[[int, object], bool]] = {}
+
+
+def register_kind(kind: str, may_follow: Callable[[int, object], bool]) -> None:
+    """Let clients follow `<kind>:<id>` where `may_follow(id, current_user)` is true."""
+    if kind == USER_KIND or not re.fullmatch(r"[a-z_]{1,30}", kind):
+        raise ValueError(f"live topic kind {kind!r} is not allowed")
+    _kinds[kind] = may_follow
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_kinds)
 
 
 def consultation_topic(consultation_id: int) -> str:
     return f"consultation:{consultation_id}"
 
 
+def petition_topic(petition_id: int) -> str:
+    return f"petition:{petition_id}"
+
+
 def user_topic(user_id: int) -> str:
-    return f"user:{user_id}"
+    return f"{USER_KIND}:{user_id}"
 
 
 def requested_topics() -> list[str]:
@@ -42,14 +62,15 @@ def requested_topics() -> list[str]:
         number = parse_int(match.group(2)) if match else None
         if number is None:
             abort(404)
-        if match.group(1) == "user":
+        kind = match.group(1)
+        if kind == USER_KIND:
             if not signed_in or number != current_user.id:
                 abort(403)
         else:
-            consultation = db.session.get(Consultation, number)
-            if consultation is None or not consultation.can_view(current_user):
+            may_follow = _kinds.get(kind)
+            if may_follow is None or not may_follow(number, current_user):
                 abort(404)
-        topics.append(f"{match.group(1)}:{number}")
+        topics.append(f"{kind}:{number}")
     if signed_in:
         topics.append(user_topic(current_user.id))
     if not topics:

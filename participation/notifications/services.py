@@ -135,19 +135,22 @@ def target_event(
     excerpt: str = "",
     already_mailed: Iterable[int] = (),
     event_id: str | None = None,
+    authors_only: bool = False,
 ) -> int:
     """Tell everyone who follows the object: a status change, an answer, an update.
 
     `already_mailed` are people the calling feature has written to about this itself: they
     get the notification in the app, but no second mail. `event_id` makes a second call for the
-    same event notify nobody again. Returns how many people were notified now. Unknown objects
-    notify nobody; an undeclared kind raises."""
+    same event notify nobody again. `authors_only`: a decision meant for the authors alone
+    (a rejected petition), whoever else follows. Returns how many people were notified now.
+    Unknown objects notify nobody; an undeclared kind raises."""
     if kind not in HEADLINES:
         raise LookupError(f"notification kind {kind!r} is not declared")
     target = targets.resolve(target_type, target_id)
     if target is None:
         return 0
-    people = recipients(target) - ({actor.id} if actor is not None else set())
+    people = target.author_ids() if authors_only else recipients(target)
+    people -= {actor.id} if actor is not None else set()
     notified = _notify(
         people, kind, target, actor=actor, excerpt=excerpt, link=target.url, no_mail=set(already_mailed),
         event_id=event_id,

@@ -83,6 +83,7 @@ def init_app(app: Flask) -> None:
     # The owners declared these kinds in their init_app, which create_app calls first.
     from participation.comments import services as comments
     from participation.consultations import services as consultations
+    from participation.notifications import petitions
     from participation.projects import services as projects
 
     jobs.subscribe(comments.COMMENT_CREATED, comment_created)
@@ -90,3 +91,4 @@ def init_app(app: Flask) -> None:
     jobs.subscribe(consultations.IDEA_ANSWERED, idea_answered)
     jobs.subscribe(projects.PROJECT_STATUS_CHANGED, project_status_changed)
     jobs.subscribe(projects.PROJECT_UPDATED, project_updated)
+    petitions.init_app()

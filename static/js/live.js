@@ -1,5 +1,5 @@
-// Live updates: the notification counter in the header and the ideas of a consultation change
-// without a reload. Events come over Server-Sent Events (/live/stream), or by polling
+// Live updates: the notification counter in the header, the ideas of a consultation and the
+// count of a petition change without a reload. Events come over Server-Sent Events (/live/stream), or by polling
 // /live/poll when EventSource is missing or keeps failing. They carry only ids and counts;
 // what changed is fetched from the server as our own HTML fragments (escaped by Jinja),
 // parsed by DOMParser and merged into the page node by node, so focus stays where it is.
@@ -249,6 +249,87 @@
     };
   }
 
+  // --- the count of a petition ----------------------------------------------------------------
+
+  var COUNT_FETCH_MS = 1000;  // at most one fetch of a count fragment a second
+  var COUNT_SETTLE_MS = 1500;  // and one more after the last event: every worker's cache is fresh by then
+  var COUNT_ANNOUNCE_MS = 60000;  // the count is read out at most once a minute, milestones at once
+  var MILESTONES = [25, 50, 75, 100];
+
+  // The block `_count.html` (data-live-topic="petition:<id>", data-live-fragment: its own URL).
+  // Events carry the new figures; the block is fetched again and merged in, so its progress
+  // bar and texts come from the server. Optional attributes: data-live-quorum (for milestones),
+  // data-label-count (plural patterns with %(num)s) and data-label-milestone (%(percent)s).
+  function PetitionCount(block) {
+    var topic = block.getAttribute("data-live-topic");
+    var url = block.getAttribute("data-live-fragment");
+    var applied = null;  // "count/for_quorum" of the last event acted upon
+    var busy = false;
+    var lastFetch = 0;
+    var fetchTimer = null;
+    var settleTimer = null;
+    var lastAnnounced = Date.now();  // the page was just read: no news for the first minute
+
+    function reached(forQuorum) {
+      var quorum = Number(block.getAttribute("data-live-quorum"));
+      if (!quorum || !isFinite(forQuorum)) { return 0; }
+      return MILESTONES.filter(function (p) { return forQuorum * 100 >= p * quorum; }).pop() || 0;
+    }
+
+    function tell(before, data) {
+      var milestone = reached(Number(data.for_quorum));
+      var label = block.getAttribute("data-label-milestone");
+      if (label && milestone > reached(before)) {
+        announce(format(label, { percent: String(milestone) }));
+        lastAnnounced = Date.now();
+      } else if (Date.now() - lastAnnounced >= COUNT_ANNOUNCE_MS && block.getAttribute("data-label-count")) {
+        announce(pluralText(JSON.parse(block.getAttribute("data-label-count")), Number(data.signature_count)));
+        lastAnnounced = Date.now();
+      }
+    }
+
+    function load() {
+      if (busy) { return; }
+      var wait = lastFetch + COUNT_FETCH_MS - Date.now();
+      if (wait > 0) {
+        window.clearTimeout(fetchTimer);
+        fetchTimer = window.setTimeout(load, wait);
+        return;
+      }
+      busy = true;
+      lastFetch = Date.now();
+      fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.status === 200 ? response.text() : null; })
+        .then(function (html) {
+          if (html === null) { return; }
+          var doc = parseFragment(html);
+          var fresh = (block.id && doc.getElementById(block.id)) || doc.body.firstElementChild;
+          if (fresh) { morph(block, fresh); }
+        })
+        .catch(function () { /* the next event, or a reload, brings it */ })
+        .then(function () { busy = false; });
+    }
+
+    this.topic = topic;
+
+    this.changed = function (data) {
+      if (!data || "petition:" + data.petition_id !== topic) { return; }
+      var key = data.signature_count + "/" + data.for_quorum;
+      window.clearTimeout(settleTimer);
+      settleTimer = window.setTimeout(load, COUNT_SETTLE_MS);
+      if (key === applied) { return; }
+      // before the first event: what the page showed (data-live-for-quorum), else no milestone news
+      var before = applied !== null ? Number(applied.split("/")[1]) :
+        Number(block.getAttribute("data-live-for-quorum") || data.for_quorum);
+      applied = key;
+      tell(before, data);
+      load();
+    };
+
+    // After a `reset`: fetched again, quietly.
+    this.adopt = function () { load(); };
+  }
+
   // --- the connection --------------------------------------------------------------------------
 
   function Connection(options) {
@@ -296,7 +377,7 @@
       source = new EventSource(options.streamUrl + query({ last_event_id: lastId }));
       var failures = 0;
       source.addEventListener("open", function () { failures = 0; });
-      ["ready", "reset", "idea", "notifications"].forEach(function (name) {
+      ["ready", "reset", "idea", "notifications", "count"].forEach(function (name) {
         source.addEventListener(name, function (event) {
           failures = 0;
           var data = parse(event.data);
@@ -388,7 +469,8 @@
 
   // --- wiring ----------------------------------------------------------------------------------
 
-  function reloadState(counter, ideaLists) {
+  function reloadState(counter, ideaLists, petitionCounts) {
+    petitionCounts.forEach(function (block) { block.adopt(); });
     fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
@@ -411,6 +493,9 @@
     var counter = link && link.querySelector(".counter") ? new NotificationCounter(link) : null;
     var ideaLists = topicElements.filter(function (el) { return el.matches("ol.idea-list"); })
       .map(function (el) { return new IdeaList(el); });
+    var petitionCounts = topicElements.filter(function (el) {
+      return el.getAttribute("data-live-topic").indexOf("petition:") === 0 && el.getAttribute("data-live-fragment");
+    }).map(function (el) { return new PetitionCount(el); });
     var topics = topicElements.map(function (el) { return el.getAttribute("data-live-topic"); })
       .filter(function (topic, i, all) { return all.indexOf(topic) === i; });
 
@@ -422,9 +507,10 @@
       topics: topics,
       handlers: {
         notifications: function (data) { if (counter) { counter.update(data.unread); } },
-        idea: function (data) { ideaLists.forEach(function (list) { list.changed(data); }); }
+        idea: function (data) { ideaLists.forEach(function (list) { list.changed(data); }); },
+        count: function (data) { petitionCounts.forEach(function (block) { block.changed(data); }); }
       },
-      onReset: function () { reloadState(counter, ideaLists); }
+      onReset: function () { reloadState(counter, ideaLists, petitionCounts); }
     }).start();
   });
 })();

@@ -13,7 +13,13 @@ from __future__ import annotations
 import schemathesis
 from schemathesis.engine import Status, events, from_schema
 
+from participation.petitions.models import PaperList, PetitionState
 from tests.consultations.conftest import first_category
+from tests.petitions import conftest as petition_fixtures
+from tests.petitions.conftest import add_signatures
+from tests.petitions.stand_ins import ensure_petition_page
+
+petition_factory = petition_fixtures.petition_factory  # the fixture, for this module too
 
 MAX_EXAMPLES = 40  # per operation and phase; the run stays within a few seconds
 
@@ -30,7 +36,28 @@ def _failures(event) -> list[str]:
     return found
 
 
-def test_the_api_answers_as_its_document_says(app, make_consultation, make_idea):
+def _petitions(app, petition_factory) -> None:
+    """Petitions in every public state, one hidden, one unpublished, with figures of all kinds."""
+    from participation.extensions import db
+
+    ensure_petition_page(app)
+    signed = petition_factory(quorum=4, geometry={"type": "Point", "coordinates": [12.37, 51.34]})
+    add_signatures(app, signed, 3)
+    add_signatures(app, signed, 1, postcode="10115", district=None, days_ago=3)
+    with app.app_context():
+        db.session.add(PaperList(petition_id=signed, signatures=2, in_municipality=1, districts={"Mitte": 1}))
+        db.session.commit()
+    for state in (PetitionState.CLOSED, PetitionState.AWAITING_RESPONSE, PetitionState.DRAFT):
+        petition_factory(state=state)
+    petition_factory(state=PetitionState.ANSWERED, response="Ja.", response_url="https://example.org/r")
+    petition_factory(state=PetitionState.REJECTED, rejection_reason="duplicate", duplicate_of_id=signed,
+                     rejection_explanation="Gibt es schon.")
+    petition_factory(state=PetitionState.REJECTED, rejection_reason="offensive", visibility="hidden",
+                     rejection_explanation="Beleidigend.")
+
+
+def test_the_api_answers_as_its_document_says(app, make_consultation, make_idea, petition_factory):
+    _petitions(app, petition_factory)
     geographic = make_consultation(title="Fuzz Karte")
     make_idea(geographic, category=first_category(app, geographic))
     make_idea(geographic, status="accepted", geometry={
