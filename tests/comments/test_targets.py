@@ -36,7 +36,7 @@ def test_a_type_registered_only_for_follows_takes_no_comments(client, login_as):
 def test_unknown_types_and_objects_do_not_exist(client, login_as):
     login_as("resident")
     token = csrf_token(client, "/barrierefreiheit")
-    assert client.get("/kommentare/petition/1").status_code == 404
-    assert client.post("/folgen/petition/1", data={"csrf_token": token, "follow": "1"}).status_code == 404
+    assert client.get("/kommentare/motion/1").status_code == 404
+    assert client.post("/folgen/motion/1", data={"csrf_token": token, "follow": "1"}).status_code == 404
     assert client.get("/kommentare/note/987654").status_code == 404
-    assert targets.resolve("petition", 1) is None
+    assert targets.resolve("motion", 1) is None
