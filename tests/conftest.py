@@ -98,6 +98,7 @@ def db_session(app) -> Iterator:
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
     )
     limiter.reset()
+    app.extensions["petition_count_cache"].clear()  # cached figures of rolled-back petitions (same ids)
     try:
         yield db.session
     finally:

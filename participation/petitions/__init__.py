@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         cli,
         commentable,
         draft_views,
+        fast_count,
         live_count,
         models,
         personal_data,
@@ -35,6 +36,8 @@ def init_app(app: Flask) -> None:
     commentable.register()
     views.register(app)  # the feature card, the home page's list, template globals
     live_count.register(app)  # cached counts, live updates and milestones after each confirmation
+    api.register(app)  # the API's part of the OpenAPI document
+    fast_count.install(app)  # the count endpoint answered from the cache, before Flask's per-request work
     cli.register(app)  # `flask petitions ...` and the scheduled jobs
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

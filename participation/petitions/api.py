@@ -189,7 +189,7 @@ def count(petition_id: int):
 
 
 def register(app: Flask) -> None:
-    """Add the petitions' part to the OpenAPI document (called by live_count.register)."""
+    """Add the petitions' part to the OpenAPI document (called by init_app)."""
     from participation.petitions import openapi
 
     api_document.register(app, "petitions", paths=openapi.paths, schemas=openapi.schemas)

@@ -291,7 +291,7 @@ def may_follow(petition_id: int, _user) -> bool:
 
 def register(app: Flask) -> None:
     """Cache, publisher, the `petition` live topic, the milestone events (called by init_app)."""
-    from participation.petitions import api, fast_count, milestones
+    from participation.petitions import milestones
 
     settings = app.extensions["settings"]
     events.declare_all(milestones.EVENTS)
@@ -301,5 +301,3 @@ def register(app: Flask) -> None:
     app.extensions["petition_count_publisher"] = CountPublisher(app, background=not app.testing, gate=gate)
     events.subscribe(COUNT_CHANGED, count_changed)
     register_kind("petition", may_follow)
-    api.register(app)  # the API's part of the OpenAPI document
-    fast_count.install(app)  # the count endpoint without Flask's per-request work

@@ -18,7 +18,7 @@ from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.settings_access import current_settings
 from participation.extensions import db
-from participation.petitions import chart, counts, lifecycle, maps, queries, services
+from participation.petitions import chart, counts, lifecycle, live_count, maps, queries, services
 from participation.petitions.blueprint import bp
 from participation.petitions.forms import signature_form
 from participation.petitions.models import REJECTION_LABELS, STATE_LABELS, Petition, PetitionState
@@ -75,9 +75,12 @@ def index():
     )
 
 
-def count_context(petition: Petition) -> dict:
-    """What `_count.html` needs: the exact totals, the quorum and the days left while open."""
-    totals = counts.totals(petition.id)
+def count_context(petition: Petition, *, exact: bool = True) -> dict:
+    """What `_count.html` needs: the totals, the quorum and the days left while open. The page
+    counts exactly (someone who just signed looks for their signature); the fragment, which
+    every open page fetches after each live update, takes the figures of the count cache, at
+    most a second old, so thousands of readers cost one query a second."""
+    totals = counts.totals(petition.id) if exact else live_count.cached_totals(petition.id)
     quorum = petition.quorum_for(current_settings().petition_quorum)
     days_left = None
     if petition.state == PetitionState.OPEN.value and petition.closes_at is not None:
@@ -129,7 +132,7 @@ def _safe_link(url: str | None) -> str | None:
 @bp.get("/petitionen/<int:petition_id>/_count")
 def count_fragment(petition_id: int):
     petition = load_petition(petition_id)
-    response = make_response(render_template("petitions/_count.html", **count_context(petition)))
+    response = make_response(render_template("petitions/_count.html", **count_context(petition, exact=False)))
     if queries.is_public(petition):
         response.headers["Cache-Control"] = "public, max-age=1"
     else:  # a draft's count is for its creator and moderators only
