@@ -52,7 +52,8 @@ def test_create_app_wires_every_feature(app):
     from participation.notifications.models import HEADLINES
 
     with app.app_context():
-        assert [feature.name for feature in features.registered()] == ["consultations", "projects", "petitions"]
+        installed = [feature.name for feature in features.registered()]
+        assert installed == ["consultations", "projects", "petitions"]
     announced = {"idea.saved", "idea.answered", "comment.created", "project.updated", "mail.written",
                  "petition.opened", "petition.count_changed"}
     assert announced <= set(events.KINDS)
@@ -62,8 +63,8 @@ def test_create_app_wires_every_feature(app):
         section.key for section in personal_data.sections()
     }
     assert {"users", "mail", "comments", "notifications", "seed", "petitions"} <= set(app.cli.commands)
-    for name in ("open_consultations", "latest_project_updates", "open_petitions", "comment_section", "unread_notifications",
-                 "follow_state", "feature_available", "installed_features"):
+    for name in ("open_consultations", "latest_project_updates", "open_petitions", "comment_section",
+                 "unread_notifications", "follow_state", "feature_available", "installed_features"):
         assert name in app.jinja_env.globals, name
 
 

@@ -67,7 +67,8 @@ def test_no_page_speaks_of_the_council_pages_before_they_exist(app, seeded, url,
 
 def test_consultations_projects_and_petitions_are_installed(app):
     with app.test_request_context():
-        assert [feature.name for feature in features.registered()] == ["consultations", "projects", "petitions"]
+        installed = [feature.name for feature in features.registered()]
+        assert installed == ["consultations", "projects", "petitions"]
         assert features.available("petitions") and not features.available("council")
 
 
