@@ -31,6 +31,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from participation.accounts.models import User
+from participation.petitions.models import PetitionState
 from participation.settings import PROJECT_ROOT
 from tests.conftest import login, make_user
 
@@ -62,6 +63,9 @@ NOT_PAGES = {
     "petitions_api.petitions",  # JSON
     "petitions_api.petition",
     "petitions_api.count",
+    "petitions.export_signatures",  # CSV
+    # the count block as the live updates fetch it: checked as an htmx fragment below
+    "petitions.count_fragment",
     "live.stream",  # text/event-stream
     "live.poll",  # JSON
     "projects.feed_updates",
@@ -84,6 +88,13 @@ class Demo:
     category: object
     layer: object
     users: dict = field(default_factory=dict)
+    petitions: dict = field(default_factory=dict)  # the demo petitions by state
+    signature_token: str = ""  # a pending signature's confirmation link
+
+
+def _petition_urls(endpoint: str, *states: str):
+    """The endpoint's page for the demo petition in each of these states."""
+    return lambda d: [url_for(endpoint, petition_id=d.petitions[state].id) for state in states]
 
 
 # endpoint -> (who opens it, the URLs to open); the test below fails on any GET page missing here.
@@ -171,6 +182,30 @@ PAGES = {
     "comments.delete": ("resident", lambda d: [url_for("comments.delete", comment_id=d.comment.id)]),
     "notifications.index": ("resident", lambda d: [url_for("notifications.index")]),
     "notifications.unsubscribe": ("anonymous", lambda d: [_unsubscribe_url(d.users["resident"])]),
+    "petitions.index": (
+        "anonymous",
+        lambda d: [url_for("petitions.index"), url_for("petitions.index", state="answered", sort="signed"),
+                   url_for("petitions.index", district="Alt-West", sort="closing")],
+    ),
+    "petitions.show": (
+        "anonymous",
+        _petition_urls("petitions.show", "open", "awaiting_response", "answered", "closed", "rejected"),
+    ),
+    "petitions.sign": ("anonymous", _petition_urls("petitions.sign", "open")),
+    "petitions.sign_sent": ("anonymous", _petition_urls("petitions.sign_sent", "open")),
+    "petitions.support": (
+        "anonymous", lambda d: [url_for("petitions.support", key=d.petitions["gathering"].supporter_key)]
+    ),
+    "petitions.confirm": ("anonymous", lambda d: [url_for("petitions.confirm", token=d.signature_token)]),
+    "petitions.new": ("resident", lambda d: [url_for("petitions.new")]),
+    "petitions.mine": ("resident", lambda d: [url_for("petitions.mine")]),
+    "petitions.edit_draft": ("resident", _petition_urls("petitions.edit_draft", "draft")),
+    "petitions.review_queue": ("staff", lambda d: [url_for("petitions.review_queue")]),
+    "petitions.review": ("staff", _petition_urls("petitions.review", "in_review")),
+    "petitions.manage": ("staff", lambda d: [url_for("petitions.manage")]),
+    "petitions.respond": ("staff", _petition_urls("petitions.respond", "awaiting_response", "answered")),
+    "petitions.paper_lists": ("staff", _petition_urls("petitions.paper_lists", "open")),
+    "petitions.signatures": ("staff", _petition_urls("petitions.signatures", "open", "closed")),
 }
 
 # What the browser's session holds when it reaches these pages the usual way.
@@ -183,6 +218,8 @@ SIGNED_IN_VIEWS = [
     ("resident", "consultations.show"),
     ("resident", "projects.show"),
     ("resident", "pages.home"),
+    ("resident", "petitions.show"),
+    ("staff", "petitions.show"),
 ]
 
 # Forms sent back with their errors: (who, endpoint of the form, what is sent).
@@ -195,6 +232,10 @@ FORM_ERRORS = [
     ("staff", "consultations.create", {}),
     ("staff", "projects.create", {}),
     ("staff", "consultations.add_layer", {}),
+    ("anonymous", "petitions.sign", {"email": "kein-at-zeichen", "postcode": "04"}),
+    ("resident", "petitions.new", {"title": "x" * 200}),
+    ("staff", "petitions.paper_lists", {"signatures": "-3"}),
+    ("staff", "petitions.respond", {"response": "", "response_url": "javascript:alert(1)"}),
 ]
 
 
@@ -324,6 +365,8 @@ def _demo(app) -> Demo:
 
     with app.test_request_context():
         seed_demo()
+        petitions = _demo_petitions()
+        signature_token = _pending_signature(petitions["open"])  # commits: before the rest is loaded
         unconfirmed = make_user(confirmed=False)
         users = {role: _one(select(User).where(User.email == email)) for role, email in DEMO_ACCOUNTS.items()}
         geographic = _one(select(Consultation).where(Consultation.map_mode == MapMode.GEOGRAPHIC.value))
@@ -350,13 +393,34 @@ def _demo(app) -> Demo:
             category=_one(select(Category).where(Category.consultation_id == geographic.id)),
             layer=_one(select(MapLayer).where(MapLayer.consultation_id == geographic.id)),
             users=users,
+            petitions=petitions,
+            signature_token=signature_token,
         )
         # loaded now: the objects outlive this session, and the idea URLs need their consultation
-        for obj in (geographic, plan, idea, plan_idea, answered, project, *users.values()):
+        loaded = (geographic, plan, idea, plan_idea, answered, project, *users.values(), *petitions.values())
+        for obj in loaded:
             _load_all(obj)
         for each in (idea, plan_idea, answered):
             _load_all(each.consultation)
     return demo
+
+
+def _demo_petitions() -> dict:
+    from participation.petitions.models import Petition
+
+    return {state.value: _one(select(Petition).where(Petition.state == state.value).order_by(Petition.id))
+            for state in PetitionState}
+
+
+def _pending_signature(petition) -> str:
+    from participation.extensions import db
+    from participation.petitions import signing
+    from participation.petitions.models import NameShown
+
+    signed = signing.sign(petition, name="Ute Berger", email="ute.berger@example.org", postcode="04177",
+                          name_shown=NameShown.INITIALS)
+    db.session.commit()
+    return signing.confirmation_token(signed.signature_id)
 
 
 def _one(statement):
@@ -468,6 +532,9 @@ def test_every_page_type_is_valid_html(app, upload_storage, tmp_path):
         with app.test_request_context():
             thread = url_for("comments.thread", target_type="project", target_id=renderer.demo.project.id)
         renderer.fragment("anonymous", "GET", thread, language=language)
+        with app.test_request_context():
+            count = url_for("petitions.count_fragment", petition_id=renderer.demo.petitions["open"].id)
+        renderer.fragment("anonymous", "GET", count, language=language)
     _data_export(renderer)
     errors = _validate(checker, renderer.pages, tmp_path)
     assert not errors, f"{len(errors)} HTML errors on {len(renderer.pages)} pages:\n" + "\n".join(errors)
