@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -207,9 +208,9 @@ def _close(server, petition_id: int) -> None:
     """The deadline passes: moved into the past in the server's database, then the scheduled
     job's command (which the server would run within the minute) closes what is due."""
     base = server.outbox.parent
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores it in SQLite
     with sqlite3.connect(base / "browser.db") as db:
-        moved = db.execute("UPDATE petition SET closes_at = '2026-01-01 00:00:00.000000' WHERE id = ?",
-                           (petition_id,)).rowcount
+        moved = db.execute("UPDATE petition SET closes_at = ? WHERE id = ?", (now, petition_id)).rowcount
     assert moved == 1
     _flask("petitions", "close-due", env=_server_env(base, urlsplit(server.base_url).port))
 
