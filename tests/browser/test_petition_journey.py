@@ -103,7 +103,8 @@ def _draft_and_gather(resident, translate) -> tuple[int, str]:
     return petition_id, urlsplit(link).path
 
 
-def _fill_signature(site, scope: str, name: str, email: str, postcode: str, axe: bool = True) -> None:
+def _fill_signature(site, translate, scope: str, signer: tuple[str, str, str], axe: bool = True) -> None:
+    name, email, postcode = signer
     page = site.page
     _type_into(site, f"{scope} #name", name)
     _type_into(site, f"{scope} #email", email)
@@ -113,45 +114,39 @@ def _fill_signature(site, scope: str, name: str, email: str, postcode: str, axe:
     assert page.is_checked(f"{scope} #privacy_consent")
     site.tab_to(f"{scope} form.sign-form button[type=submit]")
     site.press_and_load("Enter")
-    assert _h1(site) == site.translate("Check your inbox"), page.locator("main").inner_text()[:1500]
+    assert _h1(site) == _t(translate, "Check your inbox"), page.locator("main").inner_text()[:1500]
     if axe:
         site.check_axe()
 
 
-def _confirm_by_mail(site, email: str, axe: bool) -> None:
+def _confirm_by_mail(site, translate, email: str, axe: bool) -> None:
     """The mailed link opens a page with a button; pressing it confirms the signature."""
     link = site.server.link_in_newest_mail(email)
     site.goto(urlsplit(link).path)
-    assert _h1(site) == site.translate("Confirm your signature")
+    assert _h1(site) == _t(translate, "Confirm your signature")
     assert TITLE in site.page.locator("main .lead").inner_text()
     if axe:
         site.check_axe()
     site.tab_to('main form[action^="/petitionen/bestaetigen/"] button[type=submit]')
     site.press_and_load("Enter")
-    assert _h1(site) == site.translate("Your signature is confirmed")
-    assert site.translate("Thank you for signing “%(title)s”.") % {"title": TITLE} in (
+    assert _h1(site) == _t(translate, "Your signature is confirmed")
+    assert _t(translate, "Thank you for signing “%(title)s”.", title=TITLE) in (
         site.page.locator("main [role=status]").inner_text())
     if axe:
         site.check_axe()
 
 
-def _visitor(open_site, translate):
-    site = open_site(lang=LANG)
-    site.translate = lambda message: _t(translate, message)
-    return site
-
-
 def _support(open_site, translate, supporter_path: str) -> None:
-    for number, (name, email, postcode) in enumerate(SUPPORTERS):
-        visitor = _visitor(open_site, translate)
+    for number, supporter in enumerate(SUPPORTERS):
+        visitor = open_site(lang=LANG)
         visitor.goto(supporter_path)
         assert _h1(visitor) == _t(translate, "Support a new petition")
         assert visitor.page.locator("#petition-title").inner_text() == TITLE
         first = number == 0  # axe once per page is enough: the others are the same pages
         if first:
             visitor.check_axe()
-        _fill_signature(visitor, "main", name, email, postcode, axe=first)
-        _confirm_by_mail(visitor, email, axe=first)
+        _fill_signature(visitor, translate, "main", supporter, axe=first)
+        _confirm_by_mail(visitor, translate, supporter[1], axe=first)
 
 
 def _approve(staff, translate, petition_id: int) -> None:
@@ -182,7 +177,7 @@ def _count(site) -> tuple[int, str]:
 
 
 def _sign_in_public(open_site, translate, petition_id: int) -> None:
-    visitor = _visitor(open_site, translate)
+    visitor = open_site(lang=LANG)
     page = visitor.page
     visitor.goto(f"/petitionen/{petition_id}")
     assert _h1(visitor) == TITLE
@@ -192,9 +187,8 @@ def _sign_in_public(open_site, translate, petition_id: int) -> None:
     assert _t(translate, "The quorum is reached.") not in text
     assert page.locator("#petition-sign-heading").inner_text() == _t(translate, "Sign this petition")
     visitor.check_axe()
-    name, email, postcode = SIGNER
-    _fill_signature(visitor, "#unterschreiben", name, email, postcode)
-    _confirm_by_mail(visitor, email, axe=False)
+    _fill_signature(visitor, translate, "#unterschreiben", SIGNER)
+    _confirm_by_mail(visitor, translate, SIGNER[1], axe=False)
     visitor.tab_to(f'main a[href="/petitionen/{petition_id}"]')
     visitor.press_and_load("Enter")
     total, text = _count(visitor)
