@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -94,7 +94,9 @@ def _rerender_after_csrf_failure(view):
         refused = access.enforce_access()
         if refused is not None:
             return refused
-        g.csrf_failed = True
+        # The token may well be valid (the referrer check under HTTPS failed, say): the form
+        # must fail all the same, or the rerun would carry out what CSRF protection refused.
+        rate_limits.make_form_fail_on_its_token()
         response = current_app.make_response(view(**(request.view_args or {})))
     except HTTPException as error:
         return current_app.handle_http_exception(error)

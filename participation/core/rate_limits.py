@@ -36,7 +36,7 @@ def _may_use_route() -> bool:
     return rule is not None and allows(rule, current_user)
 
 
-def _make_form_fail_on_its_token() -> None:
+def make_form_fail_on_its_token() -> None:
     """Drop the sent CSRF token(s) from the form data for this run, and forget that
     CSRFProtect had accepted it: the form then fails on the token, and on nothing else."""
     raw = request._get_current_object()
@@ -54,7 +54,7 @@ def form_again(retry_minutes: int | None):
     if view is None or not getattr(view, "rerenders_on_csrf_error", False) or not _may_use_route():
         return None
     g.rate_limited = {"retry_minutes": retry_minutes}
-    _make_form_fail_on_its_token()
+    make_form_fail_on_its_token()
     try:
         response = current_app.make_response(_without_rate_limits(view)(**(request.view_args or {})))
     except HTTPException:

@@ -4,10 +4,16 @@ The CSRF error handler runs a form view again so the person gets their form back
 access rule runs before the CSRF check, so only people who may use the route get there.
 """
 
-import pytest
+import re
 
+import pytest
+from sqlalchemy import func, select
+
+from participation.extensions import db
+from participation.petitions.models import Signature
 from tests.conftest import login
 from tests.consultations.conftest import make_consultation, make_idea  # noqa: F401 - fixtures
+from tests.petitions.conftest import petition_factory  # noqa: F401 - fixture
 from tests.projects.conftest import make_project  # noqa: F401 - fixture
 
 DRAFT_TITLE = "Geheimer Entwurf Lindenau"
@@ -81,3 +87,20 @@ def test_an_abort_in_the_rerun_view_gives_its_own_page(client, login_as, make_co
     response = client.post(f"/beteiligung/{closed.slug}/ideen/neu", data={"title": "Bank"})
     assert response.status_code == 403
     assert "Access denied" in response.get_data(as_text=True)
+
+
+
+def test_a_valid_token_without_referrer_over_https_writes_nothing(app, client, petition_factory):  # noqa: F811
+    """Flask-WTF also refuses a POST over HTTPS without a matching Referer; the rerun that gives
+    the form back must not then carry the POST out on the strength of the valid token."""
+    url = f"/petitionen/{petition_factory()}/unterschreiben"
+    page = client.get(url, base_url="https://localhost").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(url, base_url="https://localhost", data={
+        "csrf_token": token, "name": "Ute Berger", "email": "ute@example.org", "postcode": "04177",
+        "name_shown": "full", "privacy_consent": "y",
+    })
+    assert response.status_code == 400
+    assert "Ute Berger" in response.get_data(as_text=True)  # the form comes back filled in
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Signature)) == 0
