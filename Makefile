@@ -56,10 +56,14 @@ test: install lint test-tools
 test-tools:
 	@scripts/ensure-test-tools
 
-# The page scenarios (bench/run.py), then the live-update streams (bench/live_sse.py); both always run.
+# The page scenarios (bench/run.py), the live-update streams (bench/live_sse.py), then petitions
+# signing under load (bench/petitions_signing.py, needs wrk: scripts/ensure-bench-tools); all always run, the
+# worst exit status wins.
 bench: install
+	scripts/ensure-bench-tools || true
 	$(BIN)/python -m bench.run; pages=$$?; $(BIN)/python -m bench.live_sse; live=$$?; \
-	  exit $$(( pages > live ? pages : live ))
+	  $(BIN)/python -m bench.petitions_signing; petitions=$$?; \
+	  worst=$$(( pages > live ? pages : live )); exit $$(( worst > petitions ? worst : petitions ))
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance

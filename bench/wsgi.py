@@ -8,22 +8,30 @@ would depend on the machine running the benchmark.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, redirect, request
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from participation import create_app
 
 BARE_PREFIX = "/_bare"
 BARE_PATH = BARE_PREFIX + "/"
+BARE_POST_PATH = BARE_PREFIX + "/submit"
 
 
 def create_bare_app() -> Flask:
-    """A Flask app with nothing but one route: no extensions, hooks, templates or database."""
+    """A Flask app with nothing but two routes: no extensions, hooks, templates or database."""
     bare = Flask("bare")
 
     @bare.get("/")
     def hello() -> str:
         return "ok"
+
+    @bare.post("/submit")
+    def submit():
+        # The ceiling of a form POST: parse the body as the signing form's would be, answer
+        # with the redirect a signing answers with (bench/petitions_signing.py).
+        request.form.get("email")
+        return redirect(BARE_PATH, 303)
 
     return bare
 
