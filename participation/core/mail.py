@@ -11,6 +11,13 @@ request never waits for a mail server, and a rolled-back request sends nothing. 
 queues many at once, in one INSERT, for one job that sends them over one SMTP connection (a
 fan-out to many people). `flask mail send` delivers whatever is left.
 
+`queue_composed` is for the hot paths (hundreds of petition signatures a second): the request
+stores only the recipient, a composer's name and its parameters (JSON), and the delivery
+writes the message (`register_composer`), once: it is kept on the row before it is sent, so a
+retry sends the same text. Building a MIME message and rendering its template cost more than
+the whole rest of such a request; done by the job, they leave the web workers free. Without
+MAIL_SERVER the message is composed at once and written to the outbox as any other.
+
 A mail is sent at most once however many jobs and `flask mail send` runs reach it: a delivery
 first claims the row in one committed UPDATE (unsent, not given up, and not claimed, or claimed
 longer ago than CLAIM_TIMEOUT by a worker that died), which also counts the attempt, and marks
@@ -25,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.header import Header
 from email.headerregistry import HeaderRegistry, UniqueUnstructuredHeader
@@ -35,7 +42,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Text, insert, or_, select, update
+from sqlalchemy import JSON, String, Text, insert, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.core import events, jobs
@@ -58,7 +65,9 @@ class OutgoingMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(db.String(320))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)  # None until a composed mail is written
+    composer: Mapped[str | None] = mapped_column(String(80))  # queue_composed's mails
+    params: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -127,6 +136,53 @@ def send_mails(mails: Iterable[tuple[str, str, str, dict[str, str] | None]]) -> 
         [{"recipient": to, "message": message.as_string(), "created_at": now} for to, message in messages],
     ).all()
     events.emit(MAIL_QUEUED, mail_ids=sorted(mail_ids))
+
+
+# A composer turns its parameters into (subject, body); it runs in an app context, in the
+# request (no MAIL_SERVER) or in the delivering job, and chooses its language itself.
+Composer = Callable[[dict], tuple[str, str]]
+_composers: dict[str, Composer] = {}
+# Compiled once (the statement cache): the hot path pays only for its parameters.
+_INSERT_COMPOSED = insert(OutgoingMail).returning(OutgoingMail.id)
+
+
+class UnknownComposer(KeyError):
+    """A mail names a composer nobody registered."""
+
+
+def register_composer(name: str, compose: Composer) -> None:
+    _composers[name] = compose
+
+
+def queue_composed(to: str, composer: str, params: dict) -> None:
+    """A mail that `composer` writes from `params` when it is delivered (see the module)."""
+    if composer not in _composers:
+        raise UnknownComposer(composer)
+    if not current_settings().mail_server:
+        send_mail(to, *_composers[composer](params))
+        return
+    mail_id = db.session.execute(
+        _INSERT_COMPOSED, {"recipient": to, "composer": composer, "params": params, "created_at": utcnow()}
+    ).scalar_one()
+    events.emit(MAIL_QUEUED, mail_ids=[mail_id])
+
+
+def _composed_message(mail: OutgoingMail) -> str:
+    """The text of a queued mail: the stored one, or, for a composed mail, written now and
+    stored (committed) before it is sent, so that a retry sends the same message."""
+    if mail.message is not None:
+        return mail.message
+    compose = _composers.get(mail.composer or "")
+    if compose is None:
+        raise UnknownComposer(mail.composer)
+    text = build_message(mail.recipient, *compose(mail.params or {})).as_string()
+    db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.id == mail.id, OutgoingMail.message.is_(None))
+        .values(message=text).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(mail)
+    return mail.message
 
 
 def _write_outbox_file(written: events.Event) -> None:
@@ -208,9 +264,16 @@ def _deliver(mail_id: int, connection: _Connection) -> str:
     mail = db.session.get(OutgoingMail, mail_id)
     settings = current_settings()
     try:
-        connection.open().sendmail(
-            _sender_address(settings.mail_default_sender), [mail.recipient], mail.message.encode()
-        )
+        message = _composed_message(mail)
+    except Exception as error:  # noqa: BLE001 - a composer's fault must not keep the claim for CLAIM_TIMEOUT
+        db.session.rollback()
+        _release(mail_id, attempt, last_error=f"composing failed: {error!r}")
+        current_app.logger.exception("mail %s not composed (attempt %d of %d)", mail_id, attempt,
+                                     MAX_ATTEMPTS)
+        return FAILED if attempt < MAX_ATTEMPTS else GIVEN_UP
+    try:
+        connection.open().sendmail(_sender_address(settings.mail_default_sender), [mail.recipient],
+                                   message.encode())
     except OSError as error:  # smtplib.SMTPException is one too
         if not isinstance(error, MAIL_REFUSED):
             connection.broken = True  # not this mail's fault: the rest of a batch waits

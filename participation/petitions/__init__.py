@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         draft_views,
         fast_count,
         live_count,
+        mails,
         models,
         personal_data,
         services,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     events.declare_all(services.EVENTS)
     events.declare_all(signing.EVENTS)
     personal_data.register()
+    mails.register()  # the signing mails, composed when delivered
     commentable.register()
     views.register(app)  # the feature card, the home page's list, template globals
     live_count.register(app)  # cached counts, live updates and milestones after each confirmation
