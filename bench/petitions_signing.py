@@ -18,7 +18,8 @@ scripts/ensure-bench-tools) and the Lua scripts in bench/wrk/:
    Addresses at four domains, most postcodes from Leipzig. Each POST carries a real session
    cookie and CSRF token: the bench fetched the signing page once per session (200 of them,
    as 200 browsers would) and the requests take turns with them.
-3. Mail: waits until the worker has delivered every queued mail to the sink; every person
+3. Mail: waits until the worker has written every submission from the signing intake (Redis,
+   participation/core/intake.py) and delivered every queued mail to the sink; every person
    must have had a confirmation link, and the database one row per person.
 4. Confirming: every person's mailed link is followed (the POST of the page's button),
    in the order they signed, with, next to every 10th, the same person signing again and,
@@ -58,6 +59,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psycopg
+import redis
 from psycopg import sql
 
 from bench.server import ADMIN_URL, PROJECT_ROOT, RESULTS_DIR, SERVE_ENV, served_app
@@ -427,17 +429,32 @@ def _db(query: str, *args):
         return conn.execute(query, args).fetchall()
 
 
-def wait_for_mail(sink: SmtpSink, mails: list[Mail], started: float, before: int = 0) -> float:
-    """Until every queued mail is in the sink (`before` of them taken earlier); returns the
-    seconds it took after `started`."""
+def intake_waiting(jobs_name: str) -> int:
+    """Submissions still on the signing intake (participation/core/intake.py), a drain under way
+    counting as one more: the job writes them, and queues their mail, after the answer."""
+    store = redis.Redis.from_url(SERVE_ENV["REDIS_URL"])
+    key = f"{jobs_name}:intake:petitions.signatures"
+    return int(store.llen(key)) + int(store.exists(key + ":draining")) + int(store.llen(key + ":failed"))
+
+
+def wait_for_mail(sink: SmtpSink, mails: list[Mail], started: float, jobs_name: str,
+                  before: int = 0) -> float:
+    """Until the intake is written and every queued mail is in the sink (`before` of them taken
+    earlier); returns the seconds it took after `started`. A submission the intake could not
+    take stays on its failed list, and the wait ends in the harness error."""
     deadline = time.monotonic() + MAIL_DRAIN_TIMEOUT
     while time.monotonic() < deadline:
         mails += [parse_mail(raw) for raw in sink.take()]
+        if intake_waiting(jobs_name):
+            time.sleep(0.5)
+            continue
         (queued, unsent), = _db("SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM outgoing_mail")
         if unsent == 0 and before + len(mails) >= queued:
             return time.monotonic() - started
         time.sleep(0.5)
-    raise HarnessError(f"mail not delivered within {MAIL_DRAIN_TIMEOUT:.0f} s ({unsent} of {queued} unsent)")
+    raise HarnessError(f"signatures not all taken or their mail not delivered within "
+                       f"{MAIL_DRAIN_TIMEOUT:.0f} s "
+                       f"({intake_waiting(jobs_name)} waiting on the intake)")
 
 
 def one_run(number: int, sink: SmtpSink) -> Run:
@@ -477,7 +494,7 @@ def one_run(number: int, sink: SmtpSink) -> Run:
             print(f"bench: run {number}: {run.sign_rps:.0f} signatures/s ({run.share_of_bare:.0%} of bare "
                   f"{run.bare_post_rps:.0f}/s); waiting for the mail", flush=True)
             mails: list[Mail] = []
-            run.mail_drain_s = wait_for_mail(sink, mails, signed_at)
+            run.mail_drain_s = wait_for_mail(sink, mails, signed_at, env["JOBS_NAME"])
             plan = check_signing(run, signing, mails, petition_id, supporters, sign_path)
             print(f"bench: run {number}: {run.mails} mails for {run.persons} persons, all in "
                   f"{run.mail_drain_s:.1f} s after signing; confirming", flush=True)
@@ -487,7 +504,7 @@ def one_run(number: int, sink: SmtpSink) -> Run:
             run.api_count = final["signature_count"] if final else None
             check_final(run, petition_id, supporters)
             later: list[Mail] = []  # the re-submissions' mails: a new link, or "already signed"
-            wait_for_mail(sink, later, time.monotonic(), before=len(mails))
+            wait_for_mail(sink, later, time.monotonic(), env["JOBS_NAME"], before=len(mails))
             run.details["mails_after_confirming"] = Counter(
                 "link" if mail.link else "already signed" for mail in later)
         finally:

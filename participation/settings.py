@@ -248,8 +248,9 @@ class Settings:
             "SECRET_KEY": self.secret_key or "dev-only-not-secret",
             "TESTING": self.testing,
             "SQLALCHEMY_DATABASE_URI": _normalise_db_url(self.database_url),
-            # compact JSON columns: stored geometries go out to the map as they are
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": compact_json},
+            # compact JSON columns: stored geometries go out to the map as they are; idle
+            # connections are checked before use by core.database.ping_when_idle instead
+            "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": compact_json},
             "MAX_CONTENT_LENGTH": self.max_content_length,
             "MAP_TILE_ORIGINS": self.tile_origins,  # parsed here so a typo stops the start
             "BASEMAP": self.basemap,  # checked here as well

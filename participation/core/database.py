@@ -1,7 +1,17 @@
-"""Engine tweaks that make SQLite behave like the PostgreSQL we run in production."""
+"""Engine tweaks: SQLite made to behave like the PostgreSQL we run in production, and a
+PostgreSQL connection checked only when it has been idle.
+
+SQLAlchemy's pool_pre_ping checks every connection on every checkout: a round trip to the
+server on every request, which a busy worker pays hundreds of times a second for connections
+it used a moment ago. `ping_when_idle` checks only connections that sat in the pool for
+IDLE_BEFORE_PING or longer (a server restart, a firewall dropping idle sessions); one that
+dies while in use fails its request, and SQLAlchemy then renews the whole pool.
+"""
+
+import time
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -12,8 +22,13 @@ def insert_for(session):
     return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
 
 
+IDLE_BEFORE_PING = 10.0  # seconds
+_CHECKED_IN_AT = "participation_checked_in_at"
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
+        ping_when_idle(engine)
         return
 
     @event.listens_for(engine, "connect")
@@ -39,3 +54,21 @@ def configure_engine(engine: Engine) -> None:
 
 def _request_writes() -> bool:
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        idle_since = record.info.get(_CHECKED_IN_AT)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool retries with a new connection
+            raise

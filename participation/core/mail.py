@@ -43,7 +43,8 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import JSON, String, Text, insert, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from participation.core import events, jobs
 from participation.core.models import utcnow
@@ -142,8 +143,10 @@ def send_mails(mails: Iterable[tuple[str, str, str, dict[str, str] | None]]) -> 
 # request (no MAIL_SERVER) or in the delivering job, and chooses its language itself.
 Composer = Callable[[dict], tuple[str, str]]
 _composers: dict[str, Composer] = {}
-# Compiled once (the statement cache): the hot path pays only for its parameters.
-_INSERT_COMPOSED = insert(OutgoingMail).returning(OutgoingMail.id)
+_COMPOSED_IDS = "participation.mail.composed_ids"  # in Session.info until the commit
+# On the table, not the entity: a Core statement, compiled once, without the ORM's bulk-insert
+# machinery around it (the hot path pays only for its parameters).
+_INSERT_COMPOSED = insert(OutgoingMail.__table__).returning(OutgoingMail.__table__.c.id)
 
 
 class UnknownComposer(KeyError):
@@ -164,7 +167,22 @@ def queue_composed(to: str, composer: str, params: dict) -> None:
     mail_id = db.session.execute(
         _INSERT_COMPOSED, {"recipient": to, "composer": composer, "params": params, "created_at": utcnow()}
     ).scalar_one()
-    events.emit(MAIL_QUEUED, mail_ids=[mail_id])
+    # Announced together at the commit: a batch of the signing intake is one delivery job
+    # over one SMTP connection, not one job per mail.
+    db.session.info.setdefault(_COMPOSED_IDS, []).append(mail_id)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _announce_composed(session: Session) -> None:
+    mail_ids = session.info.pop(_COMPOSED_IDS, None)
+    if mail_ids:  # ids of a rolled-back SAVEPOINT's mails are skipped by the delivery: no such row
+        events.emit(MAIL_QUEUED, mail_ids=sorted(mail_ids))
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_composed(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended without a commit: nothing to announce
+        session.info.pop(_COMPOSED_IDS, None)
 
 
 def _composed_message(mail: OutgoingMail) -> str:

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         services,
         signature_views,
         signing,
+        signing_intake,
         signing_views,
         staff_views,
         views,
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     events.declare_all(signing.EVENTS)
     personal_data.register()
     mails.register()  # the signing mails, composed when delivered
+    signing_intake.register()  # signatures taken in batches by a job, with Redis
     commentable.register()
     views.register(app)  # the feature card, the home page's list, template globals
     live_count.register(app)  # cached counts, live updates and milestones after each confirmation

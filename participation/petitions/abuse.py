@@ -82,8 +82,18 @@ def domain_of(email: str) -> str | None:
 
 def assess(petition_id: int, *, email: str, postcode: str | None, remote_addr: str | None) -> Signals:
     """The signals of a new signature on the petition, and whether it is over a limit."""
-    hashed, domain = ip_hash(remote_addr), domain_of(email)
-    district = district_of_postcode(postcode)
+    return judge(petition_id, observe(email=email, postcode=postcode, remote_addr=remote_addr))
+
+
+def observe(*, email: str, postcode: str | None, remote_addr: str | None) -> Signals:
+    """What the request knows (no query): the network's hash, the domain, the district. The
+    address itself goes no further than this (a signature taken later by the intake, too)."""
+    return Signals(ip_hash(remote_addr), domain_of(email), district_of_postcode(postcode))
+
+
+def judge(petition_id: int, observed: Signals) -> Signals:
+    """`observed`, held if its network or domain is over the limit on this petition."""
+    hashed, domain, district = observed.ip_hash, observed.email_domain, observed.district
     settings = current_settings()
     if not settings.ratelimit_enabled:
         return Signals(hashed, domain, district)

@@ -99,13 +99,17 @@ def in_municipality(postcode: str | None) -> bool:
 
 def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown: NameShown,
          user=None, ip_hash: str | None = None, email_domain: str | None = None,
-         district: str | None = None, held: bool = False, held_reason: str | None = None) -> Signing:
+         district: str | None = None, held: bool = False, held_reason: str | None = None,
+         submitted_at: datetime | None = None) -> Signing:
     """Sign, or find the person's signature; `ip_hash` .. `held_reason` come from abuse.py
-    and are written with a new signature only (a second attempt changes nothing stored)."""
-    if petition.state not in SIGNABLE:
+    and are written with a new signature only (a second attempt changes nothing stored).
+    `submitted_at`: when the person sent the form, for a signature taken later (the intake);
+    it counts if the petition was open then."""
+    now = utcnow()
+    if not took_signatures_at(petition, submitted_at or now):
         raise SignatureRefused(_l("This petition takes no more signatures."))
     key = signer_key(email)
-    now = utcnow()
+    now = submitted_at or now
     # A signed-in person whose address is confirmed signs in one step: we know the mailbox.
     confirmed_person = (
         user is not None and getattr(user, "is_authenticated", False) and user.email_confirmed
@@ -139,6 +143,12 @@ def sign(petition: Petition, *, name: str, email: str, postcode: str, name_shown
         .values(links_sent=Signature.links_sent + 1)
     ).rowcount
     return Signing(Outcome.PENDING_AGAIN if counted else Outcome.LINKS_EXHAUSTED, existing.id, existing.email)
+
+
+def took_signatures_at(petition: Petition, moment: datetime) -> bool:
+    if petition.state in SIGNABLE:
+        return True
+    return petition.closed_at is not None and moment <= petition.closed_at
 
 
 class Failure(StrEnum):
@@ -176,7 +186,9 @@ def signature_for_link(token: str) -> tuple[Signature, datetime]:
     if signature is None or signature.invalidated_at is not None:
         raise ConfirmationFailed(_l("This signature no longer exists."), Failure.GONE,
                                  signature.petition_id if signature is not None else None)
-    if signature.confirmed_at is None and not _still_counts(signature.petition, issued):
+    # A link mailed late for a signature made in time (the intake under load) counts from then.
+    made = min(issued, signature.created_at)
+    if signature.confirmed_at is None and not _still_counts(signature.petition, made):
         raise ConfirmationFailed(_l("This petition closed before the link was followed."), Failure.CLOSED,
                                  signature.petition_id)
     return signature, issued

@@ -6,9 +6,11 @@ same "check your inbox" page: only the mail differs, and it goes to the stored a
 one exception is the signed-in resident with a confirmed address, whose signature counts at
 once; they are told so.
 
-The signing POST is the hot path (hundreds a second when a petition goes viral): it loads
-the petition, runs one COUNT statement for the abuse signals, one INSERT (or the look-up of
-the existing row), queues the mail and answers with a redirect, rendering nothing.
+The signing POST is the hot path (hundreds a second when a petition goes viral). With Redis
+(production) a valid submission to an open petition only goes onto the intake list and is
+answered with the redirect: no query, nothing rendered (signing_intake.py). Otherwise it
+loads the petition, runs one COUNT statement for the abuse signals, one INSERT (or the
+look-up of the existing row), queues the mail and answers with the same redirect.
 
 Flask-Limiter's limit on it (SIGN_LIMIT, per client address) is only a brake on floods: the
 real per-network and per-domain limits hold signatures for staff instead of refusing them
@@ -27,7 +29,7 @@ from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.settings_access import current_settings
 from participation.extensions import db, limiter
-from participation.petitions import abuse, mails, services, signing
+from participation.petitions import abuse, mails, services, signing, signing_intake
 from participation.petitions.blueprint import bp
 from participation.petitions.forms import SignatureForm, signature_form
 from participation.petitions.mails import PUBLIC_STATES
@@ -63,10 +65,18 @@ def _not_signable(petition: Petition):
 @limiter.limit(SIGN_LIMIT, methods=["POST"])
 @rerenders_on_csrf_error
 def sign(petition_id: int):
+    form = None
+    if request.method == "POST" and signing_intake.takes(petition_id):
+        form = signature_form()
+        if form.validate_on_submit():
+            if not form.is_bot:  # looks accepted, signs nothing
+                signing_intake.submit(petition_id, form)
+            db.session.commit()  # announces a drain of the intake, if none is under way
+            return redirect(url_for("petitions.sign_sent", petition_id=petition_id), 303)
     petition = _public_petition(petition_id)
     if petition.state != OPEN:
         return _not_signable(petition)
-    form = signature_form()
+    form = form or signature_form()
     if not form.validate_on_submit():
         return show_form("petitions/sign.html", form, sign_form=form, petition=petition)
     return _take_signature(petition, form,

@@ -86,3 +86,19 @@ def test_without_a_mail_server_it_is_composed_at_once_into_the_outbox(app, outbo
 def test_an_unknown_composer_is_refused_in_the_request(app):
     with app.test_request_context(), pytest.raises(UnknownComposer):
         queue_composed("jana@example.org", "nobody.registered.this", {})
+
+
+def test_composed_mails_of_one_transaction_go_out_in_one_job_even_after_a_rolled_back_savepoint(
+        app_factory, fake_smtp):  # noqa: F811
+    app = app_factory(mail_server=SERVER, jobs_mode="worker")
+    with app.test_request_context():
+        queue_composed("jana@example.org", COMPOSER, {"name": "Jana"})
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            queue_composed("ole@example.org", COMPOSER, {"name": "Ole"})
+            raise RuntimeError("this one fails")
+        queue_composed("mia@example.org", COMPOSER, {"name": "Mia"})
+        db.session.commit()
+    assert app.extensions["jobs"].pending() == 1  # one job for the transaction's mails
+    assert app.extensions["jobs"].run_pending() == 1
+    assert sorted(recipients for recipients in fake_smtp.recipients()) == [["jana@example.org"],
+                                                                          ["mia@example.org"]]
