@@ -174,6 +174,8 @@ def queue_composed(to: str, composer: str, params: dict) -> None:
 
 @sa_event.listens_for(Session, "before_commit")
 def _announce_composed(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: its mails wait for the real commit
+        return
     mail_ids = session.info.pop(_COMPOSED_IDS, None)
     if mail_ids:  # ids of a rolled-back SAVEPOINT's mails are skipped by the delivery: no such row
         events.emit(MAIL_QUEUED, mail_ids=sorted(mail_ids))

@@ -96,9 +96,12 @@ def test_composed_mails_of_one_transaction_go_out_in_one_job_even_after_a_rolled
         with pytest.raises(RuntimeError), db.session.begin_nested():
             queue_composed("ole@example.org", COMPOSER, {"name": "Ole"})
             raise RuntimeError("this one fails")
-        queue_composed("mia@example.org", COMPOSER, {"name": "Mia"})
+        with db.session.begin_nested():  # as the intake takes each submission
+            queue_composed("mia@example.org", COMPOSER, {"name": "Mia"})
+        with db.session.begin_nested():
+            queue_composed("lea@example.org", COMPOSER, {"name": "Lea"})
         db.session.commit()
     assert app.extensions["jobs"].pending() == 1  # one job for the transaction's mails
     assert app.extensions["jobs"].run_pending() == 1
-    assert sorted(recipients for recipients in fake_smtp.recipients()) == [["jana@example.org"],
-                                                                          ["mia@example.org"]]
+    assert sorted(recipients for recipients in fake_smtp.recipients()) == [
+        ["jana@example.org"], ["lea@example.org"], ["mia@example.org"]]

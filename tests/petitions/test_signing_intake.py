@@ -78,11 +78,13 @@ def test_many_submissions_wait_for_one_drain_and_a_second_attempt_is_one_signatu
     assert waiting(app) == 3 and app.extensions["jobs"].pending() == 1
     run_jobs(app)
     assert [s.email for s in signatures(app, open_petition)] == ["jana@example.org", "ole@example.org"]
-    assert sorted(m["To"] for m in outbox.messages) == ["jana@example.org", "jana@example.org", "ole@example.org"]
+    assert sorted(m["To"] for m in outbox.messages) == [
+        "jana@example.org", "jana@example.org", "ole@example.org"]
 
 
 def test_a_form_with_errors_comes_back_filled_in_and_queues_nothing(english_client, app, open_petition):
-    response = post_signature(english_client, sign_url(open_petition), "not-an-address", name="Anna Schreiber")
+    response = post_signature(english_client, sign_url(open_petition), "not-an-address",
+                              name="Anna Schreiber")
     assert response.status_code == 422
     assert 'value="Anna Schreiber"' in response.get_data(as_text=True)
     assert waiting(app) == 0
