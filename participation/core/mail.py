@@ -187,23 +187,12 @@ def _forget_composed(session: Session, transaction) -> None:
         session.info.pop(_COMPOSED_IDS, None)
 
 
-def _composed_message(mail: OutgoingMail) -> str:
-    """The text of a queued mail: the stored one, or, for a composed mail, written now and
-    stored (committed) before it is sent, so that a retry sends the same message."""
-    if mail.message is not None:
-        return mail.message
-    compose = _composers.get(mail.composer or "")
+def _composed(claimed) -> str:
+    """The text of a claimed composed mail, written now (the claim's transaction stores it)."""
+    compose = _composers.get(claimed.composer or "")
     if compose is None:
-        raise UnknownComposer(mail.composer)
-    composed = build_message(mail.recipient, *compose(mail.params or {})).as_string()
-    _without_waiting_for_the_disk()
-    db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.id == mail.id, OutgoingMail.message.is_(None))
-        .values(message=composed).execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    db.session.refresh(mail)
-    return mail.message
+        raise UnknownComposer(claimed.composer)
+    return build_message(claimed.recipient, *compose(claimed.params or {})).as_string()
 
 
 def _write_outbox_file(written: events.Event) -> None:
@@ -271,30 +260,32 @@ def _deliver_all(mail_ids: list[int]) -> tuple[int, bool]:
 
 def _deliver(mail_id: int, connection: _Connection) -> str:
     """One delivery attempt: SENT; FAILED (released with its error, another attempt may follow)
-    or GIVEN_UP (that was the last); SKIPPED when it is sent, given up, or another's claim."""
+    or GIVEN_UP (that was the last); SKIPPED when it is sent, given up, or another's claim.
+    A composed mail gets its text in the claim's transaction, so a retry sends the same."""
     _without_waiting_for_the_disk()
-    attempt = db.session.execute(
+    claimed = db.session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id, *_deliverable(utcnow()))
         .values(claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
-        .returning(OutgoingMail.attempts)
+        .returning(OutgoingMail.attempts, OutgoingMail.recipient, OutgoingMail.message, OutgoingMail.composer,
+                   OutgoingMail.params)
         .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-    db.session.commit()  # the claim must be visible to every other worker before we send
-    if attempt is None:
+    ).one_or_none()
+    if claimed is None:
+        db.session.commit()
         return SKIPPED
-    mail = db.session.get(OutgoingMail, mail_id)
+    attempt, message = claimed.attempts, claimed.message
+    if message is None:
+        try:
+            message = _composed(claimed)
+        except Exception as error:  # noqa: BLE001 - a composer's fault is this mail's failed attempt
+            return _failed_to_compose(mail_id, error)
+        db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(message=message)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()  # the claim must be visible to every other worker before we send
     settings = current_settings()
     try:
-        message = _composed_message(mail)
-    except Exception as error:  # noqa: BLE001 - a composer's fault must not keep the claim for CLAIM_TIMEOUT
-        db.session.rollback()
-        _release(mail_id, attempt, last_error=f"composing failed: {error!r}")
-        current_app.logger.exception("mail %s not composed (attempt %d of %d)", mail_id, attempt,
-                                     MAX_ATTEMPTS)
-        return FAILED if attempt < MAX_ATTEMPTS else GIVEN_UP
-    try:
-        connection.open().sendmail(_sender_address(settings.mail_default_sender), [mail.recipient],
+        connection.open().sendmail(_sender_address(settings.mail_default_sender), [claimed.recipient],
                                    message.encode())
     except OSError as error:  # smtplib.SMTPException is one too
         if not isinstance(error, MAIL_REFUSED):
@@ -308,9 +299,25 @@ def _deliver(mail_id: int, connection: _Connection) -> str:
     return SENT
 
 
+def _failed_to_compose(mail_id: int, error: Exception) -> str:
+    """The claim is rolled back with whatever the composer broke; the attempt is counted anew."""
+    db.session.rollback()
+    attempt = db.session.execute(
+        update(OutgoingMail).where(OutgoingMail.id == mail_id, *_deliverable(utcnow()))
+        .values(attempts=OutgoingMail.attempts + 1, last_error=f"composing failed: {error!r}")
+        .returning(OutgoingMail.attempts).execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    current_app.logger.error("mail %s not composed (attempt %s of %d): %r", mail_id, attempt, MAX_ATTEMPTS,
+                             error)
+    if attempt is None:
+        return SKIPPED
+    return FAILED if attempt < MAX_ATTEMPTS else GIVEN_UP
+
+
 def _without_waiting_for_the_disk() -> None:
     """This transaction's commit returns before PostgreSQL has flushed it to disk: a delivery
-    commits three times per mail, and waiting for each flush held it to a few dozen mails a
+    commits twice per mail, and waiting for each flush held it to a few dozen mails a
     second. What is committed is visible to every other worker at once (the claim still
     works); a database crash may lose the last fraction of a second of bookkeeping, and
     those mails then go out again, the gap this module accepts anyway (better twice than

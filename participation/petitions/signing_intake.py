@@ -37,6 +37,13 @@ OPEN = PetitionState.OPEN.value
 logger = logging.getLogger(__name__)
 
 
+def petition_of_batch(petition_id: int) -> Petition | None:
+    held = intake.batch_memo()
+    if petition_id not in held:
+        held[petition_id] = db.session.get(Petition, petition_id)
+    return held[petition_id]
+
+
 def register() -> None:
     intake.register(INTAKE, take)
 
@@ -62,7 +69,7 @@ def submit(petition_id: int, form: SignatureForm) -> None:
 
 def take(item: dict) -> None:
     """One submission, in the job: sign (or find the signature) and queue its mail."""
-    petition = db.session.get(Petition, item["petition_id"])
+    petition = petition_of_batch(item["petition_id"])
     if petition is None:
         logger.warning("intake: petition %s is gone; a signature was not taken", item["petition_id"])
         return
