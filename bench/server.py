@@ -125,7 +125,7 @@ _lock_held = False  # this process holds the lock: a scenario serving a second a
 
 
 @contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
+def exclusive(lock_path: Path = RESULTS_DIR / ".lock") -> Iterator[None]:
     """One benchmark at a time: two runs would drop each other's database and share CPU.
     Re-entrant within the process, so a scenario can serve a second app (other settings)
     next to the one bench.run started."""
@@ -155,7 +155,7 @@ def served_app(env: dict[str, str] | None = None, *, setup: bool = True, workers
     gunicorn's output goes to bench/results/gunicorn.log (gunicorn-extra.log with `env`).
     The server is stopped when the block ends, also on errors and Ctrl-C.
     """
-    with _exclusive(RESULTS_DIR / ".lock"):
+    with exclusive():
         if setup:
             prepare_database()
         with _gunicorn(env or {}, workers, worker_class, threads) as base_url:
