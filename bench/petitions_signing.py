@@ -7,9 +7,10 @@ Each run, on its own PostgreSQL database (participation_bench_petitions, recreat
 migrated), creates one open petition through the services (a draft, its supporters, a staff
 approval) and serves the app as production does (README): gunicorn with one gevent worker
 per core, Redis, PARTICIPATION_ENV=production, rate limits off, MAIL_SERVER pointing at an
-SMTP sink in this process, and `flask jobs worker` (niced, as the README runs it) delivering
-the queued mails. Then, with wrk (Debian's package; `make bench` installs it when root, see
-scripts/ensure-bench-tools) and the Lua scripts in bench/wrk/:
+SMTP sink in this process, and `flask jobs worker` (niced, 8 threads, as the README runs it)
+writing the signatures from the intake and delivering the queued mails. Then, with wrk
+(Debian's package; `make bench` installs it when root, see scripts/ensure-bench-tools) and
+the Lua scripts in bench/wrk/:
 
 1. Bare: a form POST to the bare Flask app in the same gunicorn (bench/wsgi.py), 10 s.
 2. Signing: BENCH_PETITIONS_SECONDS (60) of signing POSTs to the one petition, everyone
@@ -257,21 +258,35 @@ class JobWorker:
                 self.proc.wait()
 
 
+def _get_page(host: str, port: int, path: str, cookie: str | None) -> tuple[int, str, str | None]:
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    headers = {"Accept": "text/html", "User-Agent": "participation-bench"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    set_cookie = "; ".join(value.split(";", 1)[0] for name, value in response.getheaders()
+                           if name.lower() == "set-cookie")
+    return response.status, body, set_cookie or None
+
+
 def fetch_sessions(host: str, port: int, path: str, count: int, out: Path) -> None:
-    """`count` browser sessions: the signing page once each, its cookie and CSRF token kept."""
+    """`count` browser sessions: the signing page once each, its cookie and CSRF token kept.
+    The page is opened a second time with the cookie, as a browser comes back to it: the
+    session settles (Flask-Login marks it on the second request), and the signing POSTs send
+    the cookie a browser would have by then."""
     lines = []
     for _ in range(count):
-        conn = http.client.HTTPConnection(host, port, timeout=10)
-        conn.request("GET", path, headers={"Accept": "text/html", "User-Agent": "participation-bench"})
-        response = conn.getresponse()
-        body = response.read().decode()
-        conn.close()
-        cookie = "; ".join(value.split(";", 1)[0] for name, value in response.getheaders()
-                           if name.lower() == "set-cookie")
+        status, body, cookie = _get_page(host, port, path, None)
         token = TOKEN.search(body)
-        if response.status != 200 or not cookie or token is None:
-            raise HarnessError(f"GET {path}: {response.status}, no session cookie or CSRF token")
-        lines.append(f"{cookie}\t{token.group(1)}")
+        if status != 200 or not cookie or token is None:
+            raise HarnessError(f"GET {path}: {status}, no session cookie or CSRF token")
+        status, _body, settled = _get_page(host, port, path, cookie)
+        if status != 200:
+            raise HarnessError(f"GET {path} again: {status}")
+        lines.append(f"{settled or cookie}\t{token.group(1)}")
     out.write_text("\n".join(lines) + "\n")
 
 
@@ -469,7 +484,8 @@ def one_run(number: int, sink: SmtpSink) -> Run:
     tag = uuid.uuid4().hex[:8]
     env = {"DATABASE_URL": DATABASE_URL, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port),
            "JOBS_NAME": f"bench-petitions-{tag}", "LIVE_CHANNEL_PREFIX": f"bench-petitions-{tag}",
-           "GUNICORN_CMD_ARGS": "--worker-connections 1000"}
+           "GUNICORN_CMD_ARGS": "--worker-connections 1000",
+           "JOBS_WORKERS": "8"}  # the job worker's threads, as the README runs it
     prepare_database(env)
     petition_id, supporters = create_petition(env)
     sign_path = f"/petitionen/{petition_id}/unterschreiben"
