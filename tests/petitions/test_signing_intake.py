@@ -16,10 +16,12 @@ from participation.extensions import db
 from participation.petitions import signing_intake
 from participation.petitions.models import Petition, PetitionState
 from tests.conftest import login
+from tests.petitions import signing_helpers
 from tests.petitions.signing_helpers import confirm_by_mail, counted, post_signature, sign_url, signatures
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")  # tests/core/test_jobs.py's db
 SENT = "/petitionen/{}/unterschrieben"
+site_settings = signing_helpers.site_settings  # a fixture
 
 
 @pytest.fixture
@@ -30,16 +32,10 @@ def app(app_factory):
     except redis.ConnectionError:
         pytest.fail(f"these tests need Redis at {REDIS_URL} (TEST_REDIS_URL)")
     name = f"test-intake-{uuid.uuid4().hex[:8]}"
-    made = app_factory(jobs_mode="worker", jobs_redis_url=REDIS_URL, jobs_name=name)
-    with made.app_context():
-        db.drop_all()
-        db.create_all()
-    yield made
+    yield app_factory(jobs_mode="worker", jobs_redis_url=REDIS_URL, jobs_name=name)  # the suite's database
     store = redis.Redis.from_url(REDIS_URL)
     for key in store.scan_iter(f"*{name}*"):
         store.delete(key)
-    with made.app_context():
-        db.drop_all()
 
 
 @pytest.fixture
@@ -156,3 +152,12 @@ def test_a_signed_in_resident_signs_in_the_request(client, app, open_petition, u
     response = post_signature(client, sign_url(open_petition), "jana@example.org")
     assert response.status_code == 303 and waiting(app) == 0
     assert counted(app, open_petition) == 1  # a confirmed address signs in one step
+
+
+def test_over_the_network_limit_the_job_holds_the_signature(client, app, open_petition, site_settings):
+    site_settings(petition_signatures_per_ip_hour=1)
+    for address in ("jana@example.org", "ole@example.org"):  # one network: the test client's
+        post_signature(client, sign_url(open_petition), address)
+    run_jobs(app)
+    assert [(s.email, s.held, s.held_reason) for s in signatures(app, open_petition)] == [
+        ("jana@example.org", False, None), ("ole@example.org", True, "ip")]
