@@ -194,3 +194,55 @@ def test_each_broken_link_says_why(app, petition):
         with pytest.raises(ConfirmationFailed) as gone:
             signing.signature_for_link(token)
         assert (gone.value.failure, gone.value.petition_id) == (signing.Failure.GONE, petition)
+
+
+def confirm_quickly(app, signature_id):
+    with app.test_request_context():
+        confirmed = signing.confirm_quickly(signing.confirmation_token(signature_id))
+        db.session.commit()
+        return confirmed
+
+
+def test_the_quick_confirmation_counts_a_pending_signature_of_an_open_petition_once(app, petition):
+    signed = sign(app, petition, "anna@example.org")
+    confirmed = confirm_quickly(app, signed.signature_id)
+    assert (confirmed.petition_id, confirmed.held) == (petition, False)
+    assert count(app, petition) == 1
+    assert confirm_quickly(app, signed.signature_id) is None  # the full path shows the success page
+    assert count(app, petition) == 1
+
+
+@pytest.mark.parametrize("state", [PetitionState.GATHERING, PetitionState.CLOSED,
+                                   PetitionState.AWAITING_RESPONSE])
+def test_the_quick_confirmation_leaves_petitions_that_are_not_open_to_the_full_path(app, petition, state):
+    signed = sign(app, petition, "anna@example.org")
+    with app.app_context():
+        db.session.get(Petition, petition).state = state.value
+        db.session.commit()
+    assert confirm_quickly(app, signed.signature_id) is None
+    assert rows(app, petition) == 1 and count(app, petition) == 0
+    with app.app_context():
+        assert db.session.get(Signature, signed.signature_id).confirmed_at is None
+
+
+def test_the_quick_confirmation_refuses_invalidated_signatures_and_broken_links(app, petition):
+    signed = sign(app, petition, "anna@example.org")
+    with app.test_request_context():
+        assert signing.confirm_quickly(signing.confirmation_token(signed.signature_id) + "x") is None
+        db.session.get(Signature, signed.signature_id).invalidated_at = utcnow()
+        db.session.commit()
+    assert confirm_quickly(app, signed.signature_id) is None
+    with app.app_context():
+        assert db.session.get(Signature, signed.signature_id).confirmed_at is None
+
+
+def test_a_held_signature_confirmed_quickly_waits_for_staff(app, petition):
+    signed = sign(app, petition, "anna@example.org")
+    with app.app_context():
+        db.session.get(Signature, signed.signature_id).held = True
+        db.session.commit()
+    confirmed = confirm_quickly(app, signed.signature_id)
+    assert confirmed.held is True
+    assert count(app, petition) == 0
+    with app.app_context():
+        assert db.session.get(Signature, signed.signature_id).confirmed_at is not None
