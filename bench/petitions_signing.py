@@ -600,8 +600,8 @@ def confirm_phase(run: Run, base_url: str, host: str, port: int, plan: list[str]
 
     def count_load() -> None:
         time.sleep(1.0)  # into the paced confirmations first
-        count_report.update(run_wrk(base_url, "count.lua", [], seconds=COUNT_SECONDS - 1, connections=32,
-                                    threads=1, marker=None))
+        count_report.update(run_wrk(base_url + count_path, "count.lua", [], seconds=COUNT_SECONDS - 1,
+                                    connections=32, threads=1, marker=None))
 
     counter = threading.Thread(target=count_load, name="count-load", daemon=True)
     counter.start()
@@ -625,9 +625,10 @@ def confirm_phase(run: Run, base_url: str, host: str, port: int, plan: list[str]
     requests = sum(count_statuses.values())
     run.count_rps = count_statuses.get("200", 0) / count_report["duration_s"]
     run.count_p95_ms = count_report["latency_ms"]["p95"]
-    if set(count_statuses) != {"200"} or count_report["errors"]["timeout"]:
+    not_count = sum(int(float(t.get("not_count") or 0)) for t in count_report["threads"].values())
+    if set(count_statuses) != {"200"} or count_report["errors"]["timeout"] or not_count:
         run.count_problems.append(f"count endpoint answers: {dict(count_statuses)}, "
-                                  f"errors {count_report['errors']}")
+                                  f"{not_count} not the count document, errors {count_report['errors']}")
     confirmed_at = [float(row[0]) for row in _db(
         "SELECT extract(epoch FROM confirmed_at) FROM petition_signature "
         "WHERE confirmed_at IS NOT NULL AND NOT held AND invalidated_at IS NULL ORDER BY confirmed_at")]
