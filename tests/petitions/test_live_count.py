@@ -68,10 +68,10 @@ def test_a_confirmation_shows_within_the_freshness_window(client, app, clock, pe
     petition_id = petition_factory(signatures=2)
     assert _count(client, petition_id) == 2
     add_signatures(app, petition_id, 1)
-    clock.now += 0.5
-    assert _count(client, petition_id) == 2  # served from the cache: no query for half a second
-    clock.now += 0.5
-    assert _count(client, petition_id) == 3  # one second: counted again
+    clock.now += live_count.FRESH_SECONDS / 2
+    assert _count(client, petition_id) == 2  # served from the cache: no query meanwhile
+    clock.now += live_count.FRESH_SECONDS / 2
+    assert _count(client, petition_id) == 3  # the freshness window is over: counted again
 
 
 def test_the_page_helper_reads_the_same_cache(app, clock, petition_factory):
@@ -93,7 +93,7 @@ def test_one_thread_counts_while_the_others_serve_the_figures_they_have(app, clo
         return live_count.CachedCount(petition_id, True, "open", 10, live_count._NO_TOTALS, None, read_at)
 
     first = cache.put(live_count.CachedCount(7, True, "open", 10, live_count._NO_TOTALS, None, clock()))
-    clock.now += 1.5  # stale
+    clock.now += 1.5 * live_count.FRESH_SECONDS  # stale
     refresher = threading.Thread(target=cache.get, args=(7, slow_count))
     refresher.start()
     assert entered.wait(5)
