@@ -13,6 +13,7 @@ from participation import (
     comments,
     consultations,
     core,
+    council,
     live,
     notifications,
     pages,
@@ -27,7 +28,7 @@ from participation.seed import seed_cli
 from participation.settings import PROJECT_ROOT, Settings
 
 # The explicit list of what this installation is made of (see _init_features).
-FEATURES = (core, pages, accounts, consultations, projects, petitions, comments, notifications, live)
+FEATURES = (core, pages, accounts, consultations, projects, petitions, council, comments, notifications, live)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -110,6 +110,14 @@ ROUTE_ACCESS: dict[str, Access] = {
     "petitions_api.petitions": Access.PUBLIC,
     "petitions_api.petition": Access.PUBLIC,
     "petitions_api.count": Access.PUBLIC,
+    # council: the OParl API (read-only, public by the standard)
+    "oparl.system": Access.PUBLIC,
+    "oparl.bodies": Access.PUBLIC,
+    "oparl.body_list": Access.PUBLIC,
+    "oparl.organization_meetings": Access.PUBLIC,
+    "oparl.object": Access.PUBLIC,
+    "oparl.file_access": Access.PUBLIC,
+    "oparl.file_download": Access.PUBLIC,
     # comments
     "comments.thread": Access.PUBLIC,
     "comments.permalink": Access.PUBLIC,

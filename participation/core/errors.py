@@ -46,25 +46,37 @@ def _error_page(code: int, **extra):
     return render_template("errors/error.html", code=code, title=title, text=text, **extra), code
 
 
-def answer_json_under(app: Flask, prefix: str) -> None:
-    """Errors of every request under `prefix` (an API) are problem+json documents, not pages:
-    unmatched URLs and wrong methods included, which no blueprint handler would see."""
-    app.extensions.setdefault("json_error_prefixes", set()).add(prefix.rstrip("/"))
+def answer_json_under(app: Flask, prefix: str, render=None) -> None:
+    """Errors of every request under `prefix` (an API) are JSON documents, not pages:
+    unmatched URLs and wrong methods included, which no blueprint handler would see.
+    `render(code, error)` makes the response; by default an RFC 9457 problem document."""
+    app.extensions.setdefault("json_error_prefixes", {})[prefix.rstrip("/")] = render or _problem
+
+
+def _json_renderer():
+    path = request.path
+    for prefix, render in current_app.extensions.get("json_error_prefixes", {}).items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return render
+    return None
 
 
 def _answers_json() -> bool:
-    path = request.path
-    prefixes = current_app.extensions.get("json_error_prefixes", ())
-    return any(path == prefix or path.startswith(prefix + "/") for prefix in prefixes)
+    return _json_renderer() is not None
+
+
+def error_detail(code: int, error: HTTPException | None) -> str:
+    """The reason the view gave, if it gave one; else the translated sentence for the status."""
+    detail = getattr(error, "description", None)
+    if error is None or detail == type(error).description:  # werkzeug's generic sentence
+        detail = str(ERROR_TEXTS.get(code, ERROR_TEXTS[500])[1])
+    return str(detail)
 
 
 def _problem(code: int, error: HTTPException | None):
     """An RFC 9457 problem document; `detail` is the reason the view gave, if it gave one."""
-    detail = getattr(error, "description", None)
-    if error is None or detail == type(error).description:  # werkzeug's generic sentence
-        detail = str(ERROR_TEXTS.get(code, ERROR_TEXTS[500])[1])
     response = jsonify(type="about:blank", title=HTTP_STATUS_CODES.get(code, "Error"), status=code,
-                       detail=str(detail))
+                       detail=error_detail(code, error))
     response.status_code = code
     response.mimetype = "application/problem+json"
     return response
@@ -74,8 +86,9 @@ def _error_response(code: int, error: HTTPException | None):
     """The error page (or problem+json under an API), keeping headers the status needs:
     RFC 9110 requires `Allow` on every 405."""
     headers = {k: v for k, v in error.get_headers() if k == "Allow"} if error is not None else {}
-    if _answers_json():
-        response = _problem(code, error)
+    render = _json_renderer()
+    if render is not None:
+        response = render(code, error)
     elif code in ERROR_TEXTS:
         response = current_app.make_response(_error_page(code))
     else:
@@ -129,8 +142,9 @@ def init_error_pages(app: Flask) -> None:
         seconds = _retry_after_seconds()
         minutes = math.ceil(seconds / 60) if seconds else None
         headers = {"Retry-After": str(seconds)} if seconds else {}
-        if _answers_json():
-            response = _problem(429, error)
+        render = _json_renderer()
+        if render is not None:
+            response = render(429, error)
             response.headers.update(headers)
             return response
         form_page = rate_limits.form_again(minutes)  # what was typed stays

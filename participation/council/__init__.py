@@ -1,0 +1,28 @@
+"""The city council online: OParl 1.1 data (bodies, organisations, persons, meetings, agenda
+items, papers, files), its read-only OParl API, and (to come) the pages, the importer, the
+calendars and live sessions."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+OPARL_PREFIX = "/oparl/1.1"
+
+
+def init_app(app: Flask) -> None:
+    from participation.core import errors
+    from participation.council import models, oparl_views  # noqa: F401 - the tables, the routes
+    from participation.council.blueprint import oparl_bp
+
+    app.register_blueprint(oparl_bp)
+    errors.answer_json_under(app, OPARL_PREFIX, oparl_views.error_document)
+
+    @app.after_request
+    def allow_every_origin(response):
+        """OParl clients run in browsers on other sites (spec 2.6): every answer of the API,
+        errors included, may be read from any origin. Nothing here uses cookies."""
+        from flask import request
+
+        if request.path == OPARL_PREFIX or request.path.startswith(OPARL_PREFIX + "/"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
