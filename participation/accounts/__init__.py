@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.accounts import admin_views, personal_data, sessions, views  # noqa: F401 - routes on bp
+    from participation.accounts import admin_views, api_tokens, personal_data, sessions, views  # noqa: F401 - routes on bp
     from participation.accounts.blueprint import bp
     from participation.accounts.cli import users_cli
     from participation.extensions import login_manager
@@ -14,5 +14,7 @@ def init_app(app: Flask) -> None:
     # Flask-Login keeps the id of the server-side session (AccountSession), not of the user.
     login_manager.user_loader(sessions.load)
     personal_data.register()
+    # Routes with Access.STAFF_TOKEN find the acting person by a personal API token (core.access).
+    app.extensions["api_token_loader"] = api_tokens.user_for
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)

@@ -39,3 +39,18 @@ def list_users() -> None:
     """Print every account with its role."""
     for user in db.session.scalars(select(User).where(User.deleted_at.is_(None)).order_by(User.id)):
         click.echo(f"{user.id}\t{user.role}\t{user.email}\t{user.display_name}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="API", help="What the token is for, shown on the account page.")
+def create_token(email: str, name: str) -> None:
+    """Make a personal API token for an account and print it (it is shown only this once)."""
+    from participation.accounts import api_tokens
+
+    user = db.session.scalar(User.by_email(email))
+    if user is None or user.deleted_at is not None:
+        raise click.ClickException(f"There is no account for {email}.")
+    _row, token = api_tokens.create(user, name)
+    db.session.commit()
+    click.echo(token)

@@ -37,6 +37,9 @@ class Access(StrEnum):
     MODERATOR = "moderator"  # moderators, staff and admins
     STAFF = "staff"  # council staff and admins
     ADMIN = "admin"  # admins only
+    # council staff and admins through a personal API token (Authorization: Bearer), never
+    # through the session cookie: a machine's route that no browser can be tricked into using
+    STAFF_TOKEN = "staff_token"  # noqa: S105 - a rule name, not a secret
 
 
 # Which roles each role-based rule admits. Staff may moderate: they answer for the city.
@@ -44,6 +47,7 @@ _ROLES_ADMITTED = {
     Access.MODERATOR: {Role.MODERATOR, Role.STAFF, Role.ADMIN},
     Access.STAFF: {Role.STAFF, Role.ADMIN},
     Access.ADMIN: {Role.ADMIN},
+    Access.STAFF_TOKEN: {Role.STAFF, Role.ADMIN},
 }
 
 
@@ -73,6 +77,8 @@ def enforce_access() -> object | None:
     if rule is None:
         current_app.logger.error("route %s has no access rule; refusing it", endpoint)
         abort(403)
+    if rule is Access.STAFF_TOKEN:
+        return _enforce_token(rule)
     if allows(rule, current_user):
         return None
     if rule is Access.GUEST:
@@ -84,3 +90,23 @@ def enforce_access() -> object | None:
         flash(_l("Please confirm your email address first. We can send you a new link."), "info")
         return redirect(url_for("accounts.account"))
     abort(403)
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _enforce_token(rule: Access) -> None:
+    """The token's owner acts, whoever the session says is signed in; the owner is kept in
+    `g.api_user` for the view. The loader comes from the accounts feature (core imports none)."""
+    from flask import g
+
+    loader = current_app.extensions.get("api_token_loader")
+    user = loader(bearer_token()) if loader is not None else None
+    if user is None:
+        abort(401, description=_l("This address needs a personal API token (Authorization: Bearer)."))
+    if not allows(rule, user):
+        abort(403)
+    g.api_user = user
+    return None

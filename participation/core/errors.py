@@ -16,6 +16,7 @@ from participation.extensions import db, limiter
 
 ERROR_TEXTS = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    401: (_l("Not authorised"), _l("This address needs a valid personal API token.")),
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("There is no page at this address. It may have moved or been removed.")),
     405: (_l("Not allowed"), _l("This address cannot be used in this way.")),
@@ -85,7 +86,10 @@ def _problem(code: int, error: HTTPException | None):
 def _error_response(code: int, error: HTTPException | None):
     """The error page (or problem+json under an API), keeping headers the status needs:
     RFC 9110 requires `Allow` on every 405."""
-    headers = {k: v for k, v in error.get_headers() if k == "Allow"} if error is not None else {}
+    keep = ("Allow", "WWW-Authenticate")
+    headers = {k: v for k, v in error.get_headers() if k in keep} if error is not None else {}
+    if code == 401:  # RFC 9110: a 401 names the scheme that would work
+        headers.setdefault("WWW-Authenticate", "Bearer")
     render = _json_renderer()
     if render is not None:
         response = render(code, error)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+PERSONAL_TOKEN = "personalToken"  # noqa: S105 - the security scheme of the routes that write
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 _PROBLEM_SCHEMA = {
@@ -67,11 +68,14 @@ def document(app: Flask) -> dict:
             "version": "1.0.0",
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
             "description": (
-                "Read-only. Errors are RFC 9457 problem+json documents; a method a path does "
-                "not offer answers 405 with an `Allow` header."
+                "Reading needs nothing; writing (the live council session) needs a personal API "
+                "token of a staff member as `Authorization: Bearer <token>` (account page, or "
+                "`flask users token EMAIL`). Errors are RFC 9457 problem+json documents; a method "
+                "a path does not offer answers 405 with an `Allow` header."
             ),
         },
         "servers": [{"url": "/api/v1"}],
         "paths": dict(sorted(paths.items())),
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": {PERSONAL_TOKEN: {
+            "type": "http", "scheme": "bearer", "description": "A personal API token (starts with pt_)"}}},
     }

@@ -4,9 +4,9 @@ objects appear only where OParl asks for them (lists filtered by `modified_since
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from participation.council.models import (
     AgendaItem,
@@ -40,13 +40,14 @@ BODY_LISTS = {
 
 
 def system() -> CouncilSystem:
-    """The one System row, made on first use."""
+    """The System row, or (until staff save one) a default that is never written: reading the
+    API must not write, and its timestamps must not move from one request to the next."""
     found = db.session.scalar(select(CouncilSystem).order_by(CouncilSystem.id).limit(1))
-    if found is None:
-        found = CouncilSystem()
-        db.session.add(found)
-        db.session.flush()
-    return found
+    if found is not None:
+        return found
+    first = db.session.scalar(select(func.min(Body.created)))
+    since = first or datetime(2026, 1, 1, tzinfo=UTC)
+    return CouncilSystem(created=since, modified=since)
 
 
 def visible(model) -> list:

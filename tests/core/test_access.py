@@ -17,6 +17,7 @@ EXPECTED = {
     Access.MODERATOR: [False, False, True, True, True],
     Access.STAFF: [False, False, False, True, True],
     Access.ADMIN: [False, False, False, False, True],
+    Access.STAFF_TOKEN: [False, False, False, True, True],  # the token's owner (tests/council/test_live_api)
 }
 
 # One GET route without parameters for each rule, to check the rule is really enforced.
