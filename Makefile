@@ -23,6 +23,7 @@ node_modules/.installed: package.json package-lock.json
 $(VENDOR)/.copied: node_modules/.installed
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/hls.js/dist/hls.min.js $(VENDOR)/hls.min.js
 	mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/leaflet.markercluster
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
