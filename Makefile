@@ -57,14 +57,14 @@ test: install lint test-tools
 test-tools:
 	@scripts/ensure-test-tools
 
-# The page scenarios (bench/run.py), the live-update streams (bench/live_sse.py), then petitions
-# signing under load (bench/petitions_signing.py, needs wrk: scripts/ensure-bench-tools); all always run, the
+# The page scenarios (bench/run.py), the live-update streams (bench/live_sse.py), a council
+# session watched live (bench/council_live.py), then petitions signing under load
+# (bench/petitions_signing.py); wrk comes from scripts/ensure-bench-tools. All always run, the
 # worst exit status wins.
 bench: install
 	scripts/ensure-bench-tools || true
-	$(BIN)/python -m bench.run; pages=$$?; $(BIN)/python -m bench.live_sse; live=$$?; \
-	  $(BIN)/python -m bench.petitions_signing; petitions=$$?; \
-	  worst=$$(( pages > live ? pages : live )); exit $$(( worst > petitions ? worst : petitions ))
+	worst=0; for module in bench.run bench.live_sse bench.council_live bench.petitions_signing; do \
+	  $(BIN)/python -m $$module; status=$$?; [ $$status -gt $$worst ] && worst=$$status; done; exit $$worst
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
