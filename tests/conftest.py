@@ -99,6 +99,7 @@ def db_session(app) -> Iterator:
     )
     limiter.reset()
     app.extensions["petition_count_cache"].clear()  # cached figures of rolled-back petitions (same ids)
+    app.extensions["council_followable"].clear()  # and whether rolled-back meetings exist
     try:
         yield db.session
     finally:

@@ -6,8 +6,10 @@ the OpenAPI document."""
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from participation.core import events
 from participation.extensions import db
@@ -19,19 +21,32 @@ def meeting_topic(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
+FOLLOW_CACHE_SECONDS = 10.0  # a meeting deleted meanwhile stops being followable this much later
+
+
 def _may_follow(meeting_id: int, user) -> bool:
+    """Whether the meeting exists: asked by every live poll (thousands a second while a session
+    runs), so the answer is kept for a few seconds instead of a query each time."""
     from participation.council.models import Meeting
 
-    meeting = db.session.get(Meeting, meeting_id)
-    return meeting is not None and not meeting.deleted
+    followable = current_app.extensions["council_followable"]  # meeting id -> (answer, until)
+    now = time.monotonic()
+    known = followable.get(meeting_id)
+    if known is not None and known[1] > now:
+        return known[0]
+    answer = db.session.scalar(select(Meeting.deleted).where(Meeting.id == meeting_id)) is False
+    if len(followable) > 10_000:
+        followable.clear()
+    followable[meeting_id] = (answer, now + FOLLOW_CACHE_SECONDS)
+    return answer
 
 
 def _publish_change(event: events.Event) -> None:
     from participation.live.broker import BrokerUnavailable
 
     try:
-        current_app.extensions["live_broker"].publish(
-            meeting_topic(event.subject_id), "live", {"meeting_id": event.subject_id, "change": event.get("change")})
+        data = {"meeting_id": event.subject_id, "change": event.get("change")}
+        current_app.extensions["live_broker"].publish(meeting_topic(event.subject_id), "live", data)
     except BrokerUnavailable as error:  # the page still shows it on its next poll or load
         logger.warning("live session %s: could not publish: %s", event.subject_id, error)
 
@@ -44,5 +59,6 @@ def register(app: Flask) -> None:
     events.declare_all(live_services.EVENTS)
     events.subscribe(live_services.LIVE_CHANGED, _publish_change)
     register_kind("meeting", _may_follow)
+    app.extensions["council_followable"] = {}
     live_api.register(app)
     app.register_blueprint(api_bp)

@@ -179,6 +179,12 @@ class Broker:
         """Every event up to this id has been handed to this process's subscribers."""
         raise NotImplementedError
 
+    def head_and_backlog(self, topics: Iterable[str], after: int | None) -> tuple[int, Backlog]:
+        """`head()`, then the backlog after `after` (or after the head: none of it, but its
+        newest id); the Redis broker asks both in one round trip, which polling needs."""
+        head = self.head()  # before the backlog: what is published in between is in it
+        return head, self.backlog(topics, head if after is None else after)
+
     def _start_delivery(self) -> None:
         """Make sure events reach this process's subscribers (the Redis listener)."""
 

@@ -121,24 +121,39 @@ class RedisBroker(Broker):
             raise BrokerUnavailable(str(error)) from error
 
     def backlog(self, topics: Iterable[str], after: int) -> Backlog:
-        topics = list(topics)
+        return self._backlog_from(self._ask_backlog(list(topics)), after)
+
+    def head_and_backlog(self, topics: Iterable[str], after: int | None) -> tuple[int, Backlog]:
+        """One round trip: the head is read first in the pipeline, so whatever is published
+        in between is in the backlog, as with head() then backlog()."""
+        answers = self._ask_backlog(list(topics), with_head=True)
+        last = answers.pop(0)
+        head = int(last) if last is not None else self.head()  # nothing published yet
+        return head, self._backlog_from(answers, head if after is None else after)
+
+    def _ask_backlog(self, topics: list[str], *, with_head: bool = False) -> list:
         try:
             pipe = self._redis().pipeline(transaction=False)
+            if with_head:
+                pipe.get(self._last_key)
             for topic in topics:
                 pipe.lrange(self._backlog_key(topic), 0, -1)
                 pipe.get(self._trimmed_key(topic))
-            answers = pipe.execute()
+            return pipe.execute()
         except redis.RedisError as error:
             raise BrokerUnavailable(str(error)) from error
+
+    @staticmethod
+    def _backlog_from(answers: list, after: int) -> Backlog:
         messages, newest, complete = [], 0, True
         for raw_messages, trimmed in zip(answers[0::2], answers[1::2], strict=True):
             if trimmed is not None and after < int(trimmed):
                 complete = False
             for raw in raw_messages:
-                message = Message.from_wire(raw)
-                newest = max(newest, message.id)
-                if message.id > after:
-                    messages.append(message)
+                number = int(raw[:raw.index(b" " if isinstance(raw, bytes) else " ")])
+                newest = max(newest, number)
+                if number > after:  # only these are parsed: a poll with nothing new parses none
+                    messages.append(Message.from_wire(raw))
         messages.sort(key=lambda m: m.id)
         return Backlog(messages, complete, newest)
 

@@ -97,8 +97,7 @@ def poll():
     after = parse_id(given)
     broker = current_broker()
     try:
-        head = broker.head()  # before the backlog: what is published in between is in it
-        backlog = broker.backlog(topics, head if after is None else after)
+        head, backlog = broker.head_and_backlog(topics, after)
     except BrokerUnavailable:
         current_app.logger.warning("live updates: the broker is unavailable", exc_info=True)
         abort(503)
