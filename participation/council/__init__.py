@@ -26,3 +26,7 @@ def init_app(app: Flask) -> None:
         if request.path == OPARL_PREFIX or request.path.startswith(OPARL_PREFIX + "/"):
             response.headers["Access-Control-Allow-Origin"] = "*"
         return response
+
+    from participation.council import cli  # `flask council import-oparl`
+
+    cli.register(app)

@@ -1,0 +1,135 @@
+"""A standard OParl 1.1 server (tests/council/importer/synthetic.py): a full import, a second
+run that changes nothing, and an incremental run that picks up changes and tombstones."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from participation.council.import_models import CouncilImportState
+from participation.council.models import (
+    AgendaItem,
+    Body,
+    File,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Membership,
+    Organization,
+    Paper,
+    PaperConsultation,
+    Person,
+)
+from participation.extensions import db
+
+
+def count(model, **where) -> int:
+    query = select(func.count()).select_from(model)
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return db.session.scalar(query)
+
+
+def test_a_full_import_brings_every_object_of_every_page(app, synthetic, run):
+    council = synthetic()
+    result = run(council.base + "/system")
+
+    report = result.report
+    assert [body.complete for body in result.bodies] == [True]
+    assert report.skipped == []
+    with app.app_context():
+        assert count(Body) == 1
+        assert count(Paper) == 250
+        assert count(Meeting) == 30
+        assert count(AgendaItem) == 150
+        assert count(PaperConsultation) == 250
+        assert count(Person) == 40
+        assert count(Membership) == 80
+        assert count(Organization) == 12
+        assert count(LegislativeTerm) == 2
+        assert count(Location) == 10
+        assert count(File) == 280  # a main file per paper, an invitation per meeting
+        paper = db.session.scalar(select(Paper).where(Paper.oparl_id == council.id("Paper", 10)))
+        assert paper.name == "Vorlage Nummer 10"
+        assert paper.main_file.name == "Vorlage 10"
+        assert [p.oparl_id for p in paper.subordinated_papers] == [council.id("Paper", 11)]
+        assert [o.oparl_id for o in paper.originator_organizations] == [council.id("Organization", 11)]
+        assert [loc.oparl_id for loc in paper.locations] == [council.id("Location", 1)]
+        consultation = paper.consultations[0]
+        assert consultation.meeting.oparl_id == council.id("Meeting", 11)
+        assert consultation.agenda_item.oparl_id == council.id("AgendaItem", 11)
+        # the source's timestamps, not the time of the import
+        assert paper.created.isoformat() == council.records["Paper"][paper.oparl_id]["created"]
+        state = db.session.scalar(select(CouncilImportState))
+        assert state.body_id == paper.body_id and state.last_run_complete and state.synced_at is not None
+
+
+def test_a_second_run_changes_nothing(app, synthetic, run, snapshot):
+    council = synthetic()
+    run(council.base + "/system")
+    before = snapshot()
+
+    again = run(council.base + "/system", full=True)  # every list read again, in full
+
+    assert (
+        again.report.total("created") == again.report.total("updated") == again.report.total("deleted") == 0
+    )
+    assert again.report.total("unchanged") > 1000
+    assert snapshot() == before
+
+
+def test_an_incremental_run_asks_for_changes_only_and_applies_them(
+    app, synthetic, run, snapshot, oparl_server
+):
+    council = synthetic()
+    first = run(council.base + "/system")
+    assert first.bodies[0].since is None
+    before = snapshot()
+
+    council.touch("Paper", 7, name="Vorlage Nummer 7, geändert")
+    council.touch("AgendaItem", 3, result="angenommen")  # its meeting changes with it
+    council.delete("Paper", 8)
+    council.delete("AgendaItem", 4)
+    council.add("Paper", 900, body=council.id_body, name="Neue Vorlage", reference="VIII-DS-00900")
+    oparl_server.asked.clear()
+
+    second = run(council.base + "/system")
+
+    assert second.bodies[0].since is not None and second.bodies[0].complete
+    asked = [url for url in oparl_server.asked if "/body/1/" in url]
+    assert asked and all("modified_since=" in url for url in asked)
+    report = second.report
+    assert report.objects["Paper"]["created"] == 1
+    assert report.objects["Paper"]["updated"] == 1
+    assert report.objects["Paper"]["deleted"] == 1
+    assert report.objects["AgendaItem"]["deleted"] == 1
+    assert report.objects["AgendaItem"]["updated"] == 1
+    after = snapshot()
+    moved = {key for key in before["rows"] if after["rows"][key] != before["rows"][key]}
+    assert moved == {
+        ("Paper", council.id("Paper", 7)),
+        ("Paper", council.id("Paper", 8)),
+        ("AgendaItem", council.id("AgendaItem", 3)),
+        ("AgendaItem", council.id("AgendaItem", 4)),
+        ("Meeting", council.id("Meeting", 1)),
+    }
+    with app.app_context():
+        paper = db.session.scalar(select(Paper).where(Paper.oparl_id == council.id("Paper", 8)))
+        assert paper.deleted and paper.name == "Vorlage Nummer 8"  # the tombstone blanks nothing
+        assert count(Paper) == 251
+
+
+def test_a_malformed_object_leaves_no_partial_rows_and_the_rest_is_imported(app, synthetic, run):
+    council = synthetic(
+        papers=20, per_page=7, meetings=4, persons=5, organizations=3, locations=2, malformed=True
+    )
+    result = run(council.base + "/system")
+
+    skipped = dict(result.report.skipped)
+    assert list(skipped) == [council.malformed_paper["id"]]
+    assert "no id" in skipped[council.malformed_paper["id"]]
+    assert result.report.warnings["object-skipped"] == 1
+    with app.app_context():
+        assert count(Paper) == 20
+        assert count(Paper, oparl_id=council.malformed_paper["id"]) == 0
+        assert count(File, oparl_id=council.malformed_file["id"]) == 0  # embedded in it, gone with it
+        assert count(PaperConsultation) == 20
