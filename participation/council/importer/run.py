@@ -92,6 +92,9 @@ def run_import(
     kind, _version = oparl_type(system)
     if kind not in (None, "System"):
         raise ImportFailed(f"{start_url} is a {kind}, not an OParl System")
+    for key in system:
+        if ":" in key:
+            report.warn("vendor-key", f"{key} ignored ({system.get('id')})")
     body_list = system.get("body")
     if not isinstance(body_list, str) or not body_list.strip():
         raise ImportFailed(f"the System at {start_url} names no list of bodies")
