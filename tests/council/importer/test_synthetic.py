@@ -95,7 +95,7 @@ def test_an_incremental_run_asks_for_changes_only_and_applies_them(
     second = run(council.base + "/system")
 
     assert second.bodies[0].since is not None and second.bodies[0].complete
-    asked = [url for url in oparl_server.asked if "/body/1/" in url]
+    asked = [url for url in oparl_server.asked if url.startswith(council.prefix) and "/body/1/" in url]
     assert asked and all("modified_since=" in url for url in asked)
     report = second.report
     assert report.objects["Paper"]["created"] == 1
