@@ -110,6 +110,14 @@ ROUTE_ACCESS: dict[str, Access] = {
     "petitions_api.petitions": Access.PUBLIC,
     "petitions_api.petition": Access.PUBLIC,
     "petitions_api.count": Access.PUBLIC,
+    # council: the public pages (council/meeting_views.py, views.py); deleted objects answer 410
+    "council.meetings": Access.PUBLIC,
+    "council.calendar": Access.PUBLIC,
+    "council.meeting": Access.PUBLIC,
+    "council.paper": Access.PUBLIC,
+    "council.person": Access.PUBLIC,
+    "council.organizations": Access.PUBLIC,
+    "council.organization": Access.PUBLIC,
     # council: the OParl API (read-only, public by the standard)
     "oparl.system": Access.PUBLIC,
     "oparl.bodies": Access.PUBLIC,
@@ -118,6 +126,16 @@ ROUTE_ACCESS: dict[str, Access] = {
     "oparl.object": Access.PUBLIC,
     "oparl.file_access": Access.PUBLIC,
     "oparl.file_download": Access.PUBLIC,
+    # council: meeting calendars (iCalendar)
+    "council.meetings_calendar": Access.PUBLIC,
+    "council.organization_calendar": Access.PUBLIC,
+    "council.meeting_calendar": Access.PUBLIC,
+    # council: live sessions through the JSON API (the chamber's systems write with a token)
+    "council_api.live_state": Access.PUBLIC,
+    "council_api.set_current_item": Access.STAFF_TOKEN,
+    "council_api.post_ticker": Access.STAFF_TOKEN,
+    "council_api.record_vote": Access.STAFF_TOKEN,
+    "council_api.set_state": Access.STAFF_TOKEN,
     # comments
     "comments.thread": Access.PUBLIC,
     "comments.permalink": Access.PUBLIC,

@@ -1,6 +1,6 @@
 """The city council online: OParl 1.1 data (bodies, organisations, persons, meetings, agenda
-items, papers, files), its read-only OParl API, and (to come) the pages, the importer, the
-calendars and live sessions."""
+items, papers, files), its public pages below /rat, its read-only OParl API, and (to come)
+the importer, the calendars and live sessions."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ OPARL_PREFIX = "/oparl/1.1"
 
 def init_app(app: Flask) -> None:
     from participation.core import errors
-    from participation.council import models, oparl_views  # noqa: F401 - the tables, the routes
-    from participation.council.blueprint import oparl_bp
+    from participation.council import meeting_views, models, oparl_views, views  # noqa: F401 - tables, routes
+    from participation.council.blueprint import bp, oparl_bp
 
+    from participation.council import calendar_views, live_setup  # noqa: F401 - the calendars' routes on bp
+
+    views.register(app)  # the feature card, the home page's next meeting
+    live_setup.register(app)  # live sessions: events, the live topic, the JSON API
+    app.register_blueprint(bp)
     app.register_blueprint(oparl_bp)
     errors.answer_json_under(app, OPARL_PREFIX, oparl_views.error_document)
 
