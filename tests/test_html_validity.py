@@ -71,6 +71,18 @@ NOT_PAGES = {
     "projects.feed_updates",
     "projects.feed_projects",
     "projects.project_feed",
+    # the council's OParl API (JSON), its files (redirects or the files themselves), its calendars (.ics)
+    "oparl.system",
+    "oparl.bodies",
+    "oparl.body_list",
+    "oparl.organization_meetings",
+    "oparl.object",
+    "oparl.file_access",
+    "oparl.file_download",
+    "council.meetings_calendar",
+    "council.organization_calendar",
+    "council.meeting_calendar",
+    "council_api.live_state",  # JSON
 }
 
 
@@ -90,11 +102,17 @@ class Demo:
     users: dict = field(default_factory=dict)
     petitions: dict = field(default_factory=dict)  # the demo petitions by state
     signature_token: str = ""  # a pending signature's confirmation link
+    council: object = None  # tests.council.conftest.Council: the ids of a small council
 
 
 def _petition_urls(endpoint: str, *states: str):
     """The endpoint's page for the demo petition in each of these states."""
     return lambda d: [url_for(endpoint, petition_id=d.petitions[state].id) for state in states]
+
+
+def _council_urls(endpoint: str, argument: str, *names: str):
+    """The endpoint's page for each of these objects of the small council (Demo.council)."""
+    return lambda d: [url_for(endpoint, **{argument: getattr(d.council, name)}) for name in names]
 
 
 # endpoint -> (who opens it, the URLs to open); the test below fails on any GET page missing here.
@@ -206,6 +224,23 @@ PAGES = {
     "petitions.respond": ("staff", _petition_urls("petitions.respond", "awaiting_response", "answered")),
     "petitions.paper_lists": ("staff", _petition_urls("petitions.paper_lists", "open")),
     "petitions.signatures": ("staff", _petition_urls("petitions.signatures", "open", "closed")),
+    "council.meetings": (
+        "anonymous",
+        lambda d: [url_for("council.meetings"), url_for("council.meetings", zeitraum="vergangen"),
+                   url_for("council.meetings", gremium=d.council.committee)],
+    ),
+    "council.calendar": (
+        "anonymous", lambda d: [url_for("council.calendar"), url_for("council.calendar", monat="2026-11")]
+    ),
+    "council.meeting": (
+        "anonymous", _council_urls("council.meeting", "meeting_id", "past_meeting", "next_meeting")
+    ),
+    "council.paper": ("anonymous", _council_urls("council.paper", "paper_id", "paper", "amendment")),
+    "council.person": ("anonymous", _council_urls("council.person", "person_id", "person", "second_person")),
+    "council.organizations": ("anonymous", lambda d: [url_for("council.organizations")]),
+    "council.organization": (
+        "anonymous", _council_urls("council.organization", "organization_id", "council", "committee", "group")
+    ),
 }
 
 # What the browser's session holds when it reaches these pages the usual way.
@@ -362,9 +397,11 @@ def _demo(app) -> Demo:
     from participation.consultations.models import Category, Consultation, Idea, MapLayer, MapMode
     from participation.projects.models import Project
     from participation.seed import seed_demo
+    from tests.council.conftest import make_council
 
     with app.test_request_context():
         seed_demo()
+        council = make_council(app)
         petitions = _demo_petitions()
         signature_token = _pending_signature(petitions["open"])  # commits: before the rest is loaded
         unconfirmed = make_user(confirmed=False)
@@ -395,6 +432,7 @@ def _demo(app) -> Demo:
             users=users,
             petitions=petitions,
             signature_token=signature_token,
+            council=council,
         )
         # loaded now: the objects outlive this session, and the idea URLs need their consultation
         loaded = (geographic, plan, idea, plan_idea, answered, project, *users.values(), *petitions.values())
@@ -567,6 +605,9 @@ def _error_pages(renderer: Renderer, language: str) -> None:
         vote = url_for("comments.vote", comment_id=renderer.demo.comment.id)  # POST only
         logout = url_for("accounts.logout")
     renderer.page("anonymous", "GET", "/gibt-es-nicht", language, expect=(404,))
+    with renderer.app.test_request_context():
+        deleted_paper = url_for("council.paper", paper_id=renderer.demo.council.deleted_paper)
+    renderer.page("anonymous", "GET", deleted_paper, language, expect=(410,))
     renderer.page("resident", "GET", staff_page, language, expect=(403,))
     renderer.page("resident", "GET", vote, language, expect=(405,))
     renderer.page("resident", "POST", logout, language, data={"csrf_token": "forged"}, expect=(400,))
