@@ -1,6 +1,6 @@
 """The city council online: OParl 1.1 data (bodies, organisations, persons, meetings, agenda
-items, papers, files), its public pages below /rat, its read-only OParl API, and (to come)
-the importer, the calendars and live sessions."""
+items, papers, files): its public pages below /rat, its read-only OParl API, meeting
+calendars (iCalendar), live sessions and the OParl importer."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ OPARL_PREFIX = "/oparl/1.1"
 
 def init_app(app: Flask) -> None:
     from participation.core import errors
-    from participation.council import meeting_views, models, oparl_views, views  # noqa: F401 - tables, routes
-    from participation.council.blueprint import bp, oparl_bp
 
-    from participation.council import calendar_views, live_setup  # noqa: F401 - the calendars' routes on bp
+    # the tables, and the routes on bp: pages, calendars (iCalendar)
+    from participation.council import calendar_views, live_setup, meeting_views, models, oparl_views, views  # noqa: F401
+    from participation.council.blueprint import bp, oparl_bp
 
     views.register(app)  # the feature card, the home page's next meeting
     live_setup.register(app)  # live sessions: events, the live topic, the JSON API
