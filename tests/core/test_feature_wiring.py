@@ -53,7 +53,7 @@ def test_create_app_wires_every_feature(app):
 
     with app.app_context():
         installed = [feature.name for feature in features.registered()]
-        assert installed == ["consultations", "projects", "petitions"]
+        assert installed == ["consultations", "projects", "petitions", "council"]
     announced = {"idea.saved", "idea.answered", "comment.created", "project.updated", "mail.written",
                  "petition.opened", "petition.count_changed"}
     assert announced <= set(events.KINDS)
