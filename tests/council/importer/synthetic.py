@@ -48,8 +48,10 @@ class SyntheticCouncil:
         organizations: int = 12,
         locations: int = 10,
         malformed: bool = False,
+        lists: tuple[str, ...] = tuple(LISTS),  # the Body's lists; 1.0 has only the first four
     ):
         self.prefix = prefix
+        self.lists = lists
         self.base = server.url(prefix)
         self.per_page = per_page
         self.records: dict[str, dict[str, dict]] = {t: {} for t in SEGMENT}
@@ -291,7 +293,8 @@ class SyntheticCouncil:
             ],
         }
         for segment, (_type, attribute) in LISTS.items():
-            doc[attribute] = f"{self.id_body}/{segment}"
+            if segment in self.lists:
+                doc[attribute] = f"{self.id_body}/{segment}"
         return doc
 
     # -- HTTP ----------------------------------------------------------------------------------

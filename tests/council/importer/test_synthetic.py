@@ -133,3 +133,44 @@ def test_a_malformed_object_leaves_no_partial_rows_and_the_rest_is_imported(app,
         assert count(Paper, oparl_id=council.malformed_paper["id"]) == 0
         assert count(File, oparl_id=council.malformed_file["id"]) == 0  # embedded in it, gone with it
         assert count(PaperConsultation) == 20
+
+
+def test_an_object_naming_one_no_list_brought_waits_for_it_to_be_fetched_by_id(app, synthetic, run):
+    council = synthetic(papers=3, meetings=1, persons=3, organizations=3, locations=1)
+    hidden = council.records["Organization"][council.id("Organization", 2)]
+    hidden["_unlisted"] = True  # in no list, but its URL answers
+
+    result = run(council.base + "/system")
+
+    assert result.report.skipped == []
+    with app.app_context():
+        organization = db.session.scalar(select(Organization).where(Organization.oparl_id == hidden["id"]))
+        assert organization.name == "Ausschuss 2"
+        members = db.session.scalars(
+            select(Membership).where(Membership.organization_id == organization.id)
+        ).all()
+        assert len(members) == 2  # persons 3 and 1 were imported before it, their memberships waited
+        assert count(Membership) == 6
+
+
+def test_a_1_0_server_deletes_embedded_objects_by_leaving_them_out(app, synthetic, run):
+    council = synthetic(
+        papers=4,
+        meetings=2,
+        persons=2,
+        organizations=2,
+        locations=1,
+        lists=("organization", "person", "meeting", "paper"),
+    )
+    run(council.base + "/system")
+    council.delete("AgendaItem", 2)  # no agendaItem list: the meeting just stops embedding it
+    council.delete("Membership", 1)
+
+    second = run(council.base + "/system")
+
+    assert second.report.objects["AgendaItem"]["deleted"] == 1
+    assert second.report.objects["Membership"]["deleted"] == 1
+    with app.app_context():
+        item = db.session.scalar(select(AgendaItem).where(AgendaItem.oparl_id == council.id("AgendaItem", 2)))
+        assert item.deleted and item.name == "Tagesordnungspunkt 2 der Sitzung 1"
+        assert count(AgendaItem, deleted=False) == 9
