@@ -1,13 +1,14 @@
 """What the OParl importer remembers between runs: per imported body, where it came from and
 up to when it is in sync, so the next run asks the source only for what changed since
-(`modified_since`, spec 2.5 "Aktualisierungsmechanismus")."""
+(`modified_since`, spec 2.5 "Aktualisierungsmechanismus"); and the runs staff started from
+the staff pages, with what each did."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.core.models import utcnow
 from participation.extensions import db
@@ -31,3 +32,27 @@ class CouncilImportState(db.Model):
     last_run_complete: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CouncilImportRun(db.Model):
+    """One import staff started on the staff pages (staff_services.request_import), run by a
+    background job: queued, running, then done or failed, with what the run's Report counted.
+    Imports from the command line leave no row here; both kinds move CouncilImportState."""
+
+    __tablename__ = "council_import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000))  # the URL of the OParl System
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    objects: Mapped[dict] = mapped_column(JSON, default=dict)  # OParl type -> {outcome: count}
+    warnings: Mapped[dict] = mapped_column(JSON, default=dict)  # kind -> {"count": n, "examples": [...]}
+    skipped: Mapped[int] = mapped_column(default=0)  # objects left out as malformed
+    failed_lists: Mapped[list] = mapped_column(JSON, default=list)  # pages lost: the next run asks again
+    bodies: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "complete", "since"}]
+    message: Mapped[str | None] = mapped_column(Text)  # why it failed
+
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
