@@ -35,6 +35,9 @@ ROUTE_ACCESS: dict[str, Access] = {
     "accounts.change_password": Access.SIGNED_IN,
     "accounts.export_data": Access.SIGNED_IN,
     "accounts.delete_account": Access.SIGNED_IN,
+    "accounts.api_tokens": Access.STAFF,  # personal API tokens (accounts/token_views.py)
+    "accounts.create_api_token": Access.STAFF,
+    "accounts.revoke_api_token": Access.STAFF,
     "accounts.account_deleted": Access.PUBLIC,
     # administration
     "accounts.admin_users": Access.ADMIN,
@@ -136,6 +139,16 @@ ROUTE_ACCESS: dict[str, Access] = {
     "council_api.post_ticker": Access.STAFF_TOKEN,
     "council_api.record_vote": Access.STAFF_TOKEN,
     "council_api.set_state": Access.STAFF_TOKEN,
+    # council: live sessions in the browser (council/live_views.py): the public live page and
+    # the fragment its live updates fetch; the staff console and its actions
+    "council.live_session": Access.PUBLIC,
+    "council.live_state_fragment": Access.PUBLIC,
+    "council.live_console": Access.STAFF,
+    "council.live_console_state": Access.STAFF,
+    "council.live_console_item": Access.STAFF,
+    "council.live_console_ticker": Access.STAFF,
+    "council.live_console_vote": Access.STAFF,
+    "council.live_console_media": Access.STAFF,
     # comments
     "comments.thread": Access.PUBLIC,
     "comments.permalink": Access.PUBLIC,

@@ -83,6 +83,8 @@ NOT_PAGES = {
     "council.organization_calendar",
     "council.meeting_calendar",
     "council_api.live_state",  # JSON
+    # the live page's changing part as its live updates fetch it: checked as an htmx fragment below
+    "council.live_state_fragment",
 }
 
 
@@ -241,6 +243,12 @@ PAGES = {
     "council.organization": (
         "anonymous", _council_urls("council.organization", "organization_id", "council", "committee", "group")
     ),
+    # a session running with video, ticker and votes; an ended one with its recording
+    "council.live_session": (
+        "anonymous", _council_urls("council.live_session", "meeting_id", "next_meeting", "past_meeting")
+    ),
+    "council.live_console": ("staff", _council_urls("council.live_console", "meeting_id", "next_meeting")),
+    "accounts.api_tokens": ("staff", lambda d: [url_for("accounts.api_tokens")]),
 }
 
 # What the browser's session holds when it reaches these pages the usual way.
@@ -402,6 +410,7 @@ def _demo(app) -> Demo:
     with app.test_request_context():
         seed_demo()
         council = make_council(app)
+        _live_sessions(council)
         petitions = _demo_petitions()
         signature_token = _pending_signature(petitions["open"])  # commits: before the rest is loaded
         unconfirmed = make_user(confirmed=False)
@@ -573,9 +582,43 @@ def test_every_page_type_is_valid_html(app, upload_storage, tmp_path):
         with app.test_request_context():
             count = url_for("petitions.count_fragment", petition_id=renderer.demo.petitions["open"].id)
         renderer.fragment("anonymous", "GET", count, language=language)
+        with app.test_request_context():
+            live_state = url_for("council.live_state_fragment", meeting_id=renderer.demo.council.next_meeting)
+            ticker = url_for("council.live_console_ticker", meeting_id=renderer.demo.council.next_meeting)
+        renderer.fragment("anonymous", "GET", live_state, language=language)
+        renderer.page("staff", "POST", ticker, language, data={"ticker-text": ""}, expect=(422,))
+        renderer.fragment("staff", "POST", ticker, language=language, data={"ticker-text": ""})
     _data_export(renderer)
     errors = _validate(checker, renderer.pages, tmp_path)
     assert not errors, f"{len(errors)} HTML errors on {len(renderer.pages)} pages:\n" + "\n".join(errors)
+
+
+def _live_sessions(council) -> None:
+    """The next meeting runs live (stream, current item, ticker, a vote by group); the past one
+    has ended and has a recording with jump marks."""
+    from participation.council import live_services as live
+    from participation.council.live_models import LiveState, VoteOutcome
+    from participation.council.models import AgendaItem, Meeting
+    from participation.extensions import db
+
+    staff = _one(select(User).where(User.email == DEMO_ACCOUNTS["staff"]))
+    running = live.session_for(db.session.get(Meeting, council.next_meeting))
+    live.set_media(running, staff, stream_url="https://stream.example.org/rat/index.m3u8", recording_url=None)
+    live.set_state(running, LiveState.RUNNING, staff)
+    item = AgendaItem(meeting_id=council.next_meeting, number="1", order=1, name="Eröffnung und Tagesordnung",
+                      public=True)
+    db.session.add(item)
+    db.session.flush()
+    live.set_current_item(running, item, staff)
+    live.post_ticker(running, "Die Sitzung ist eröffnet. <b>Keine</b> Auszeichnung.", staff, item=item)
+    live.record_vote(running, item, staff, yes=12, no=0, abstention=1, outcome=VoteOutcome.ADOPTED,
+                     by_group=[live.GroupVote(council.group, 12, 0, 1)])
+    ended = live.session_for(db.session.get(Meeting, council.past_meeting))
+    live.set_state(ended, LiveState.RUNNING, staff)
+    live.set_current_item(ended, db.session.get(AgendaItem, council.public_item), staff)
+    live.set_state(ended, LiveState.ENDED, staff)
+    live.set_media(ended, staff, stream_url=None, recording_url="https://media.example.org/rat/aufzeichnung.m3u8")
+    db.session.commit()
 
 
 def _htmx_fragments(renderer: Renderer, page: str, language: str) -> None:

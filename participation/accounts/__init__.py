@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.accounts import admin_views, api_tokens, personal_data, sessions, views  # noqa: F401 - routes on bp
+    from participation.accounts import admin_views, api_tokens, personal_data, sessions, token_views, views  # noqa: F401 - routes on bp
     from participation.accounts.blueprint import bp
     from participation.accounts.cli import users_cli
     from participation.extensions import login_manager

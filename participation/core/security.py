@@ -39,8 +39,41 @@ def is_allowed_tile_url(url: str) -> bool:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}" in tile_origins()
 
 
+def origin_of(url: str | None) -> str | None:
+    """The origin ("https://host[:port]") of an absolute http(s) address; None for a path on this site or
+    anything else (the CSP then needs nothing added)."""
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username or parts.password:
+        return None
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def allow_media_from(*urls: str | None) -> str:
+    """Let this response's page play media from where `urls` are (a council session's HLS
+    stream and its recording: configured per meeting, so not in the site-wide policy). Adds
+    their origins to media-src and connect-src (hls.js fetches playlists and segments) and
+    blob: to media-src (Media Source Extensions play from a blob: URL), for this response
+    only. Returns "" so that a template can call it where it shows the player."""
+    allowed = g.setdefault("csp_media_origins", [])
+    if "blob:" not in allowed:
+        allowed.append("blob:")
+    for url in urls:
+        origin = origin_of(url)
+        if origin is not None and origin not in allowed:
+            allowed.append(origin)
+    return ""
+
+
 def _content_security_policy(nonce: str) -> str:
     img_src = " ".join(["'self'", "data:", "blob:", *tile_origins()])
+    media = g.get("csp_media_origins") or []
+    media_src = " ".join(["'self'", *media])
+    connect_src = " ".join(["'self'", *(origin for origin in media if origin != "blob:")])
     return "; ".join(
         [
             "default-src 'self'",
@@ -48,8 +81,8 @@ def _content_security_policy(nonce: str) -> str:
             f"style-src 'self' 'nonce-{nonce}'",
             f"img-src {img_src}",
             "font-src 'self'",
-            "connect-src 'self'",
-            "media-src 'self'",
+            f"connect-src {connect_src}",
+            f"media-src {media_src}",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -74,3 +107,4 @@ def set_security_headers(response):
 def init_security(app: Flask) -> None:
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["allow_media_from"] = allow_media_from

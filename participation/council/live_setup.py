@@ -52,11 +52,12 @@ def _publish_change(event: events.Event) -> None:
 
 
 def register(app: Flask) -> None:
-    from participation.council import live_api, live_models, live_services  # noqa: F401 - the tables
+    from participation.council import live_api, live_models, live_services, live_views  # noqa: F401 - tables, routes
     from participation.council.blueprint import api_bp
     from participation.live.topics import register_kind
 
     events.declare_all(live_services.EVENTS)
+    live_views.register(app)  # first: the cached live state is forgotten before the pages hear of a change
     events.subscribe(live_services.LIVE_CHANGED, _publish_change)
     register_kind("meeting", _may_follow)
     app.extensions["council_followable"] = {}

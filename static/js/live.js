@@ -1,5 +1,5 @@
-// Live updates: the notification counter in the header, the ideas of a consultation and the
-// count of a petition change without a reload. Events come over Server-Sent Events (/live/stream), or by polling
+// Live updates: the notification counter in the header, the ideas of a consultation, the
+// count of a petition and the live page of a council session change without a reload. Events come over Server-Sent Events (/live/stream), or by polling
 // /live/poll when EventSource is missing or keeps failing. They carry only ids and counts;
 // what changed is fetched from the server as our own HTML fragments (escaped by Jinja),
 // parsed by DOMParser and merged into the page node by node, so focus stays where it is.
@@ -93,8 +93,22 @@
 
   // --- the ideas of a consultation -------------------------------------------------------------
 
+  function laterSibling(node, id) {
+    for (var next = node.nextSibling; next; next = next.nextSibling) {
+      if (next.nodeType === 1 && next.id === id) { return next; }
+    }
+    return null;
+  }
+
+  function keepKey(node) {
+    return node && node.nodeType === 1 ? node.getAttribute("data-live-keep") : null;
+  }
+
   // Make `from` look like `to`, keeping every element that is still there (and with it focus,
-  // the map script's listeners and the reading position of a screen reader).
+  // the map script's listeners and the reading position of a screen reader). Siblings with ids
+  // are matched by id, so an entry inserted at the top of a list leaves the others as they are.
+  // An element with data-live-keep is left alone while its key stays the same (a playing
+  // video, whose src a player script set), and replaced as a whole when the key changes.
   function morph(from, to) {
     Array.prototype.slice.call(from.attributes).forEach(function (attribute) {
       if (!to.hasAttribute(attribute.name)) { from.removeAttribute(attribute.name); }
@@ -104,6 +118,24 @@
     });
     var old = from.firstChild;
     for (var fresh = to.firstChild; fresh; fresh = fresh.nextSibling) {
+      if (old && fresh.nodeType === 1 && fresh.id && old.nodeType === 1 && old.id && old.id !== fresh.id) {
+        var same = laterSibling(old, fresh.id);
+        if (!same) {
+          from.insertBefore(document.importNode(fresh, true), old);
+          continue;
+        }
+        from.insertBefore(same, old);
+        old = same;
+      }
+      if (keepKey(old) !== null && keepKey(fresh) !== null && old.tagName === fresh.tagName) {
+        if (keepKey(old) !== keepKey(fresh)) {
+          var replacement = document.importNode(fresh, true);
+          from.replaceChild(replacement, old);
+          old = replacement;
+        }
+        old = old.nextSibling;
+        continue;
+      }
       if (old && old.nodeType === fresh.nodeType && (old.nodeType !== 1 || old.tagName === fresh.tagName)) {
         if (old.nodeType === 1) {
           morph(old, fresh);
@@ -330,6 +362,76 @@
     this.adopt = function () { load(); };
   }
 
+  // --- the live page of a council session -----------------------------------------------------
+
+  var MAX_NEWS = 4;  // read out after one merge: a reconnect after an hour must not read everything
+
+  // The block `_live_state.html` (data-live-topic="meeting:<id>", data-live-fragment: its own
+  // URL). Each `live` event fetches it again (304 when nothing changed: the ETag is kept) and
+  // merges it in. What is new afterwards (an element whose data-news-key was not there before:
+  // the state, the current item, a ticker entry, a vote) is read out from its data-news-text.
+  // Other scripts (the video player) hear of each merge through the event `live:merged`.
+  function MeetingLive(block) {
+    var topic = block.getAttribute("data-live-topic");
+    var url = block.getAttribute("data-live-fragment");
+    var holder = block.closest("[data-live-etag]");
+    var etag = holder ? holder.getAttribute("data-live-etag") : null;
+    var busy = false;
+    var again = false;
+
+    function keys() {
+      var found = {};
+      block.querySelectorAll("[data-news-key]").forEach(function (el) { found[el.getAttribute("data-news-key")] = true; });
+      return found;
+    }
+
+    var known = keys();
+
+    function tellNews() {
+      var news = Array.prototype.filter.call(block.querySelectorAll("[data-news-key]"), function (el) {
+        return !known[el.getAttribute("data-news-key")];
+      });
+      known = keys();
+      news.slice(0, MAX_NEWS).forEach(function (el) {
+        announce(el.getAttribute("data-news-text"));
+        if (el.tagName === "LI") { highlight(el); }
+      });
+    }
+
+    function load() {
+      if (busy) { again = true; return; }
+      busy = true;
+      var headers = { "HX-Request": "true" };
+      if (etag) { headers["If-None-Match"] = etag; }
+      fetch(url, { headers: headers, credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (response.status !== 200) { return null; }  // 304: as shown
+          etag = response.headers.get("ETag") || null;
+          return response.text();
+        })
+        .then(function (html) {
+          if (html === null) { return; }
+          var fresh = parseFragment(html).getElementById(block.id);
+          if (!fresh) { return; }
+          morph(block, fresh);
+          tellNews();
+          document.dispatchEvent(new CustomEvent("live:merged", { detail: { block: block } }));
+        })
+        .catch(function () { /* the next event, or a reload, brings it */ })
+        .then(function () {
+          busy = false;
+          if (again) { again = false; load(); }
+        });
+    }
+
+    this.changed = function (data) {
+      if (data && "meeting:" + data.meeting_id === topic) { load(); }
+    };
+
+    // After a `reset`: fetched again; what changed meanwhile is news.
+    this.adopt = function () { load(); };
+  }
+
   // --- the connection --------------------------------------------------------------------------
 
   function Connection(options) {
@@ -377,7 +479,7 @@
       source = new EventSource(options.streamUrl + query({ last_event_id: lastId }));
       var failures = 0;
       source.addEventListener("open", function () { failures = 0; });
-      ["ready", "reset", "idea", "notifications", "count"].forEach(function (name) {
+      ["ready", "reset", "idea", "notifications", "count", "live"].forEach(function (name) {
         source.addEventListener(name, function (event) {
           failures = 0;
           var data = parse(event.data);
@@ -469,8 +571,10 @@
 
   // --- wiring ----------------------------------------------------------------------------------
 
-  function reloadState(counter, ideaLists, petitionCounts) {
+  function reloadState(counter, ideaLists, petitionCounts, meetings) {
     petitionCounts.forEach(function (block) { block.adopt(); });
+    meetings.forEach(function (block) { block.adopt(); });
+    if (!counter && !ideaLists.length) { return; }  // nothing else on the page to bring up to date
     fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
@@ -496,6 +600,9 @@
     var petitionCounts = topicElements.filter(function (el) {
       return el.getAttribute("data-live-topic").indexOf("petition:") === 0 && el.getAttribute("data-live-fragment");
     }).map(function (el) { return new PetitionCount(el); });
+    var meetings = topicElements.filter(function (el) {
+      return el.getAttribute("data-live-topic").indexOf("meeting:") === 0 && el.getAttribute("data-live-fragment");
+    }).map(function (el) { return new MeetingLive(el); });
     var topics = topicElements.map(function (el) { return el.getAttribute("data-live-topic"); })
       .filter(function (topic, i, all) { return all.indexOf(topic) === i; });
 
@@ -503,14 +610,15 @@
       streamUrl: streamUrl,
       pollUrl: pollUrl,
       cursor: region.getAttribute("data-cursor") ||
-        (topicElements.length ? topicElements[0].getAttribute("data-live-cursor") : ""),
+        (document.querySelector("[data-live-cursor]") || region).getAttribute("data-live-cursor") || "",
       topics: topics,
       handlers: {
         notifications: function (data) { if (counter) { counter.update(data.unread); } },
         idea: function (data) { ideaLists.forEach(function (list) { list.changed(data); }); },
-        count: function (data) { petitionCounts.forEach(function (block) { block.changed(data); }); }
+        count: function (data) { petitionCounts.forEach(function (block) { block.changed(data); }); },
+        live: function (data) { meetings.forEach(function (block) { block.changed(data); }); }
       },
-      onReset: function () { reloadState(counter, ideaLists, petitionCounts); }
+      onReset: function () { reloadState(counter, ideaLists, petitionCounts, meetings); }
     }).start();
   });
 })();
