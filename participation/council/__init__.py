@@ -13,10 +13,19 @@ def init_app(app: Flask) -> None:
     from participation.core import errors
 
     # the tables, and the routes on bp: pages, calendars (iCalendar)
-    from participation.council import calendar_views, live_setup, meeting_views, models, oparl_views, views  # noqa: F401
+    from participation.council import (  # noqa: F401
+        calendar_views,
+        commentable,
+        live_setup,
+        meeting_views,
+        models,
+        oparl_views,
+        views,
+    )
     from participation.council.blueprint import bp, oparl_bp
 
     views.register(app)  # the feature card, the home page's next meeting
+    commentable.register()  # papers take comments; papers, meetings, organisations followers
     live_setup.register(app)  # live sessions: events, the live topic, the JSON API
     app.register_blueprint(bp)
     app.register_blueprint(oparl_bp)

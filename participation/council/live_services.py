@@ -25,7 +25,11 @@ from participation.council.models import AgendaItem, Meeting, Organization
 from participation.extensions import db
 
 LIVE_CHANGED = "council.live_changed"
-EVENTS = {LIVE_CHANGED: "a live session changed; subject: (meeting, id); payload: change (state, item, ...)"}
+SESSION_STARTED = "council.session_started"
+EVENTS = {
+    LIVE_CHANGED: "a live session changed; subject: (meeting, id); payload: change (state, item, ...)",
+    SESSION_STARTED: "a meeting's session began live (once); subject: (meeting, id)",
+}
 
 TICKER_MAX = 500
 
@@ -74,6 +78,7 @@ def set_state(session: LiveSession, state: LiveState, actor) -> LiveSession:
     now = utcnow()
     if state == LiveState.RUNNING and session.started_at is None:
         session.started_at = now
+        events.emit(SESSION_STARTED, actor=actor, subject=("meeting", session.meeting_id))
     if state == LiveState.ENDED:
         session.ended_at = now
         _close_item(session, now)
