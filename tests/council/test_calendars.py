@@ -66,3 +66,20 @@ def test_missing_or_deleted_things_have_no_calendar(client, app, council):
     assert client.get(f"/council/meetings/{council.next_meeting}.ics").status_code == 404
     _raw, calendar = _calendar(client, "/council/meetings.ics")
     assert len(calendar.walk("VEVENT")) == 1
+
+
+def test_the_pages_link_to_their_calendars(client, council):
+    pages = [
+        ("/rat/sitzungen", "/council/meetings.ics"),
+        (
+            f"/rat/sitzungen?gremium={council.committee}",
+            f"/council/organizations/{council.committee}/meetings.ics",
+        ),
+        ("/rat/sitzungen/kalender", "/council/meetings.ics"),
+        (f"/rat/gremien/{council.committee}", f"/council/organizations/{council.committee}/meetings.ics"),
+        (f"/rat/sitzungen/{council.next_meeting}", f"/council/meetings/{council.next_meeting}.ics"),
+    ]
+    for page, calendar in pages:
+        assert f'href="{calendar}" type="text/calendar"' in client.get(page).get_data(as_text=True), page
+        answer = client.get(calendar)
+        assert answer.status_code == 200 and answer.mimetype == "text/calendar", calendar
