@@ -130,6 +130,11 @@ def state_document(session: LiveSession) -> dict:
             }
             for result in results
         ],
+        # once there is a recording: where in it each public item begins
+        "jump_marks": [
+            {"agenda_item_id": item.id, "number": item.number, "seconds": seconds}
+            for item, seconds in (live.jump_marks(session) if session.recording_url else [])
+        ],
         "url": external_url("council_api.live_state", meeting_id=session.meeting_id),
     }
 

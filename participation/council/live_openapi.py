@@ -139,6 +139,7 @@ def schemas() -> dict:
                 "recording_url",
                 "ticker",
                 "votes",
+                "jump_marks",
                 "url",
             ],
             "properties": {
@@ -174,6 +175,19 @@ def schemas() -> dict:
                             "abstention": _VOTES,
                             "outcome": {"type": "string", "enum": [o.value for o in VoteOutcome]},
                             "by_group": {"type": "array", "items": group_vote},
+                        },
+                    },
+                },
+                "jump_marks": {
+                    "type": "array",
+                    "description": "Once there is a recording: where in it each public agenda item begins.",
+                    "items": {
+                        "type": "object",
+                        "required": ["agenda_item_id", "number", "seconds"],
+                        "properties": {
+                            "agenda_item_id": {"type": "integer"},
+                            "number": nullable({"type": "string"}),
+                            "seconds": {"type": "integer", "minimum": 0},
                         },
                     },
                 },

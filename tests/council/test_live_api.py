@@ -231,3 +231,36 @@ def test_the_cli_makes_a_token_that_works(app, client, council, user_factory):
     plain = result.output.strip()
     assert plain.startswith("pt_")
     assert post(client, plain, council.past_meeting, "state", {"state": "running"}).status_code == 200
+
+
+def test_after_the_session_the_api_gives_the_recording_and_its_jump_marks(client, app, council, token):
+    meeting = council.next_meeting
+    with app.app_context():
+        db.session.add_all(
+            [
+                AgendaItem(meeting_id=meeting, number="1", order=1, name="Eröffnung"),
+                AgendaItem(meeting_id=meeting, number="2", order=2, name="Haushalt 2027"),
+            ]
+        )
+        db.session.commit()
+    start(client, token, meeting)
+    post(client, token, meeting, "current-item", {"number": "1"})
+    post(client, token, meeting, "current-item", {"number": "2"})
+    post(client, token, meeting, "state", {"state": "ended"})
+    assert client.get(f"/api/v1/meetings/{meeting}/live").get_json()["jump_marks"] == []  # no recording yet
+    with app.test_request_context():
+        from participation.accounts.models import User
+        from participation.council import live_services as live
+
+        session = db.session.scalar(select(LiveSession).where(LiveSession.meeting_id == meeting))
+        live.set_media(
+            session,
+            db.session.scalar(select(User)),
+            stream_url=None,
+            recording_url="https://video.leipzig.example/ratsversammlung.mp4",
+        )
+        db.session.commit()
+    state = client.get(f"/api/v1/meetings/{meeting}/live").get_json()
+    assert state["recording_url"] == "https://video.leipzig.example/ratsversammlung.mp4"
+    assert [mark["number"] for mark in state["jump_marks"]] == ["1", "2"]
+    assert state["jump_marks"][0]["seconds"] <= state["jump_marks"][1]["seconds"]
