@@ -46,6 +46,7 @@ def seed_users(seeds_dir: Path = SEEDS_DIR) -> int:
 
 def seed_demo() -> dict[str, int]:
     from participation.consultations.seed import seed_consultations
+    from participation.council.seed import seed_council
     from participation.petitions.seed import seed_petitions
     from participation.projects.seed import seed_projects
 
@@ -53,6 +54,7 @@ def seed_demo() -> dict[str, int]:
     counts.update(seed_consultations(SEEDS_DIR))
     counts.update(seed_projects(SEEDS_DIR))  # after consultations: reuses their demo residents
     counts.update(seed_petitions(SEEDS_DIR))  # after consultations: its authors are their residents
+    counts.update(seed_council(SEEDS_DIR))
     db.session.commit()
     return counts
 
