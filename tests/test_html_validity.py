@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,6 +86,7 @@ NOT_PAGES = {
     "council_api.live_state",  # JSON
     # the live page's changing part as its live updates fetch it: checked as an htmx fragment below
     "council.live_state_fragment",
+    "council.staff_file",  # a staff member's view of a document: the PDF itself
 }
 
 
@@ -116,6 +118,8 @@ def _council_urls(endpoint: str, argument: str, *names: str):
     """The endpoint's page for each of these objects of the small council (Demo.council)."""
     return lambda d: [url_for(endpoint, **{argument: getattr(d.council, name)}) for name in names]
 
+
+STAFF_LISTS = ("sitzungen", "vorlagen", "gremien", "personen")  # council.staff_list's kinds
 
 # endpoint -> (who opens it, the URLs to open); the test below fails on any GET page missing here.
 PAGES = {
@@ -249,6 +253,56 @@ PAGES = {
     ),
     "council.live_console": ("staff", _council_urls("council.live_console", "meeting_id", "next_meeting")),
     "accounts.api_tokens": ("staff", lambda d: [url_for("accounts.api_tokens")]),
+    # council: the staff pages (council/staff_*views.py) on the small council, one import run done
+    "council.staff_overview": ("staff", lambda d: [url_for("council.staff_overview")]),
+    "council.staff_list": (
+        "staff",
+        lambda d: [
+            *(url_for("council.staff_list", kind=kind) for kind in STAFF_LISTS),
+            url_for("council.staff_list", kind="vorlagen", q="gibt es nicht"),
+        ],
+    ),
+    "council.staff_new_meeting": ("staff", lambda d: [url_for("council.staff_new_meeting")]),
+    "council.staff_edit_meeting": (
+        "staff", _council_urls("council.staff_edit_meeting", "object_id", "past_meeting", "next_meeting")
+    ),
+    "council.staff_new_agenda_item": (
+        "staff", _council_urls("council.staff_new_agenda_item", "object_id", "past_meeting")
+    ),
+    "council.staff_edit_agenda_item": (
+        "staff", _council_urls("council.staff_edit_agenda_item", "object_id", "public_item", "secret_item")
+    ),
+    "council.staff_new_paper": ("staff", lambda d: [url_for("council.staff_new_paper")]),
+    "council.staff_edit_paper": (
+        "staff", _council_urls("council.staff_edit_paper", "object_id", "paper", "amendment")
+    ),
+    "council.staff_new_person": ("staff", lambda d: [url_for("council.staff_new_person")]),
+    "council.staff_edit_person": ("staff", _council_urls("council.staff_edit_person", "object_id", "person")),
+    "council.staff_new_organization": ("staff", lambda d: [url_for("council.staff_new_organization")]),
+    "council.staff_edit_organization": (
+        "staff", _council_urls("council.staff_edit_organization", "object_id", "committee")
+    ),
+    "council.staff_new_membership": (
+        "staff", lambda d: [url_for("council.staff_new_membership", person=d.council.person)]
+    ),
+    "council.staff_edit_membership": (
+        "staff", _council_urls("council.staff_edit_membership", "object_id", "membership")
+    ),
+    "council.staff_upload_file": (
+        "staff",
+        lambda d: [url_for("council.staff_upload_file", kind=kind, object_id=getattr(d.council, name))
+                   for kind, name in (("sitzungen", "past_meeting"), ("tagesordnungspunkte", "public_item"),
+                                      ("vorlagen", "paper"))],
+    ),
+    "council.staff_edit_file": (
+        "staff", _council_urls("council.staff_edit_file", "object_id", "public_file", "secret_file")
+    ),
+    "council.staff_delete": (
+        "staff",
+        lambda d: [url_for("council.staff_delete", kind="sitzungen", object_id=d.council.next_meeting),
+                   url_for("council.staff_delete", kind="dokumente", object_id=d.council.public_file)],
+    ),
+    "council.staff_import": ("staff", lambda d: [url_for("council.staff_import")]),
 }
 
 # What the browser's session holds when it reaches these pages the usual way.
@@ -263,6 +317,8 @@ SIGNED_IN_VIEWS = [
     ("resident", "pages.home"),
     ("resident", "petitions.show"),
     ("staff", "petitions.show"),
+    ("staff", "council.meeting"),  # with the link to its staff page
+    ("staff", "council.paper"),
 ]
 
 # Forms sent back with their errors: (who, endpoint of the form, what is sent).
@@ -279,6 +335,11 @@ FORM_ERRORS = [
     ("resident", "petitions.new", {"title": "x" * 200}),
     ("staff", "petitions.paper_lists", {"signatures": "-3"}),
     ("staff", "petitions.respond", {"response": "", "response_url": "javascript:alert(1)"}),
+    ("staff", "council.staff_new_meeting",
+     {"name": "", "start": "2031-03-04T17:00", "end": "2031-03-04T16:00", "organizations": "1"}),
+    ("staff", "council.staff_upload_file", {"name": "", "role": "auxiliary"}),
+    ("staff", "council.staff_new_membership", {"person": "0", "organization": "0"}),
+    ("staff", "council.staff_import", {"url": "ftp://ratsinfo.example.de/oparl"}),
 ]
 
 
@@ -411,6 +472,7 @@ def _demo(app) -> Demo:
         seed_demo()
         council = make_council(app)
         _live_sessions(council)
+        _council_import(council)
         petitions = _demo_petitions()
         signature_token = _pending_signature(petitions["open"])  # commits: before the rest is loaded
         unconfirmed = make_user(confirmed=False)
@@ -618,6 +680,30 @@ def _live_sessions(council) -> None:
     live.set_current_item(ended, db.session.get(AgendaItem, council.public_item), staff)
     live.set_state(ended, LiveState.ENDED, staff)
     live.set_media(ended, staff, stream_url=None, recording_url="https://media.example.org/rat/aufzeichnung.m3u8")
+    db.session.commit()
+
+
+def _council_import(council) -> None:
+    """An import that staff started and that finished, with figures and warnings."""
+    from participation.council.import_models import CouncilImportRun, CouncilImportState
+    from participation.extensions import db
+
+    staff = _one(select(User).where(User.email == DEMO_ACCOUNTS["staff"]))
+    db.session.add_all([
+        CouncilImportRun(
+            source="https://ratsinfo.example.de/oparl/system", requested_by_id=staff.id, state="done",
+            started_at=datetime(2026, 11, 2, 7, 0, tzinfo=UTC),
+            finished_at=datetime(2026, 11, 2, 7, 4, tzinfo=UTC),
+            objects={"Meeting": {"created": 2, "unchanged": 1}, "Paper": {"updated": 3}}, skipped=1,
+            warnings={"lat-lon-swapped": {"count": 2, "examples": ["https://ratsinfo.example.de/oparl/location/4"]}},
+            failed_lists=["https://ratsinfo.example.de/oparl/body/1/paper?page=3: HTTP 503"],
+            bodies=[{"id": "https://ratsinfo.example.de/oparl/body/1", "complete": False, "since": None}],
+        ),
+        CouncilImportRun(source="https://kaputt.example.de/oparl", requested_by_id=staff.id, state="failed",
+                         message="no OParl System at https://kaputt.example.de/oparl"),
+        CouncilImportState(body_id=council.body, source="https://ratsinfo.example.de/oparl/system",
+                           last_run_at=datetime(2026, 11, 2, 7, 0, tzinfo=UTC), last_run_complete=False),
+    ])
     db.session.commit()
 
 

@@ -12,7 +12,7 @@ OPARL_PREFIX = "/oparl/1.1"
 def init_app(app: Flask) -> None:
     from participation.core import errors
 
-    # the tables, and the routes on bp: pages, calendars (iCalendar)
+    # the tables, and the routes on bp: pages, calendars (iCalendar), the staff pages
     from participation.council import (  # noqa: F401
         calendar_views,
         commentable,
@@ -20,11 +20,16 @@ def init_app(app: Flask) -> None:
         meeting_views,
         models,
         oparl_views,
+        staff_file_views,
+        staff_meeting_views,
+        staff_people_views,
+        staff_views,
         views,
     )
     from participation.council.blueprint import bp, oparl_bp
 
     views.register(app)  # the feature card, the home page's next meeting
+    staff_views.register(app)  # the staff pages' OParl import, run as a background job
     commentable.register()  # papers take comments; papers, meetings, organisations followers
     live_setup.register(app)  # live sessions: events, the live topic, the JSON API
     app.register_blueprint(bp)

@@ -31,6 +31,10 @@ def register(app: Flask) -> None:
         title=_l("City council"),
         index_endpoint="council.meetings",
         promise=_l("See when the city council meets and what it decides."),
+        manage_endpoint="council.staff_overview",  # staff_views.py
+        manage_label=_l("Meetings, papers, persons and committees"),
+        create_endpoint="council.staff_new_meeting",
+        create_label=_l("New meeting"),
     ))
 
 
