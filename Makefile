@@ -63,7 +63,7 @@ test-tools:
 # worst exit status wins.
 bench: install
 	scripts/ensure-bench-tools || true
-	worst=0; for module in bench.run bench.live_sse bench.council_live bench.petitions_signing; do \
+	worst=0; for module in bench.run bench.live_sse bench.council_live bench.petitions_signing bench.council_import; do \
 	  $(BIN)/python -m $$module; status=$$?; [ $$status -gt $$worst ] && worst=$$status; done; exit $$worst
 
 clean:
