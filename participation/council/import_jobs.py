@@ -17,10 +17,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from participation.core import audit, events
 from participation.core.models import utcnow
-from participation.council.import_models import CouncilImportRun
+from participation.council.import_models import RUN_GIVEN_UP_AFTER, CouncilImportRun
+from participation.council.staff_services import CouncilInputError
 from participation.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -39,7 +42,15 @@ def register() -> None:
 
 
 def request_import(url: str, *, actor) -> CouncilImportRun:
-    """Queue an import of the OParl System at `url`; it starts once the request commits."""
+    """Queue an import of the OParl System at `url`; it starts once the request commits.
+    Refused while another is under way: two runs would upsert the same rows at once."""
+    since = utcnow() - RUN_GIVEN_UP_AFTER
+    waiting = select(CouncilImportRun.id).where(
+        CouncilImportRun.state.in_(("queued", "running")), CouncilImportRun.requested_at >= since
+    )
+    if db.session.scalar(waiting.limit(1)) is not None:
+        message = _l("Another import is still under way. Please start this one when it has finished.")
+        raise CouncilInputError("url", message)
     run = CouncilImportRun(source=url[:1000], requested_by_id=getattr(actor, "id", None), state="queued")
     db.session.add(run)
     db.session.flush()

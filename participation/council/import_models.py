@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.core.models import utcnow
 from participation.extensions import db
 
+# A run still "queued" or "running" after this long died with the process that ran it.
+RUN_GIVEN_UP_AFTER = dt.timedelta(hours=12)
+
 
 class CouncilImportState(db.Model):
     """One row per body imported from an OParl server.
@@ -56,3 +59,8 @@ class CouncilImportRun(db.Model):
     message: Mapped[str | None] = mapped_column(Text)  # why it failed
 
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+
+    @property
+    def under_way(self) -> bool:
+        """Waiting or running, and not so long that its worker must have died."""
+        return self.state in ("queued", "running") and utcnow() - self.requested_at < RUN_GIVEN_UP_AFTER

@@ -38,6 +38,7 @@ from participation.council.staff_pages import (
     documents_url,
     edit_url,
     load,
+    saved_or_none,
     word_of,
 )
 from participation.extensions import db
@@ -159,13 +160,14 @@ def staff_delete(kind: str, object_id: int):
 @rerenders_on_csrf_error
 def staff_import():
     form = ImportForm()
-    if form.validate_on_submit():
-        import_jobs.request_import(form.url.data, actor=current_user)
-        db.session.commit()
-        flash(
-            _("The import has started. It runs in the background; this page shows how far it got."), "success"
-        )
-        return redirect(url_for("council.staff_import"))
+    started = saved_or_none(
+        form,
+        lambda: import_jobs.request_import(form.url.data, actor=current_user),
+        _("The import has started. It runs in the background; this page shows how far it got."),
+        then=lambda run: url_for("council.staff_import"),
+    )
+    if started is not None:
+        return started
     runs = db.session.scalars(select(CouncilImportRun).order_by(CouncilImportRun.id.desc()).limit(RUNS_SHOWN))
     states = db.session.execute(
         select(CouncilImportState, Body).join(Body, Body.id == CouncilImportState.body_id).order_by(Body.id)

@@ -587,6 +587,9 @@ def test_the_import_page_enqueues_a_job_with_the_url(queued, user_factory):
     assert data["kind"] == "council.import_requested" and data["payload"]["url"] == url
     page = text_of(client.get(f"{STAFF}/import"))
     assert url in page and "waiting to start" in page
+    again = send(client, f"{STAFF}/import", {"url": "https://andere.example.de/oparl/system"})
+    assert again.status_code == 422 and "Another import is still under way." in text_of(again)
+    assert jobs.pending() == 0
     with queued.app_context():
         [run] = db.session.scalars(select(CouncilImportRun))
         assert (run.state, run.source, run.requested_by_id) == ("queued", url, staff.id)
@@ -664,3 +667,44 @@ def test_an_import_that_finds_no_system_fails_with_its_reason(queued, oparl_serv
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = text_of(client.get(f"{STAFF}/import"))
     assert "failed" in page and "no OParl System" in page
+
+
+def test_a_moment_that_is_no_date_comes_back_with_its_error(app, client, council, staff):
+    response = send(client, f"{STAFF}/sitzungen/neu", {"name": "Ältestenrat", "start": "morgen früh"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert re.search(r'id="start-error">.*Not a valid datetime value', page)
+    assert 'aria-invalid="true"' in page and 'value="morgen früh"' in page
+    assert count(app, Meeting, Meeting.name == "Ältestenrat") == 0
+
+
+def test_an_upload_without_a_file_says_so(app, client, council, staff):
+    response = send(
+        client,
+        f"{STAFF}/sitzungen/{council.past_meeting}/dokumente/neu",
+        {"name": "Einladung", "role": "invitation", "public": "y"},
+    )
+    assert response.status_code == 422
+    assert "Please choose a PDF document." in text_of(response) and 'value="Einladung"' in text_of(response)
+    assert count(app, File, File.name == "Einladung") == 0
+
+
+def test_a_run_left_running_by_a_dead_worker_blocks_no_new_import(queued, user_factory):
+    client = queued.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login(client, user_factory(role="staff"))
+    with queued.app_context():
+        stale = utcnow() - timedelta(hours=13)
+        db.session.add(
+            CouncilImportRun(
+                source="https://alt.example.de/oparl/system",
+                state="running",
+                requested_at=stale,
+                started_at=stale,
+            )
+        )
+        db.session.commit()
+    assert "stopped without finishing" in text_of(client.get(f"{STAFF}/import"))
+    response = send(client, f"{STAFF}/import", {"url": "https://neu.example.de/oparl/system"})
+    assert response.status_code == 302 and queued.extensions["jobs"].pending() == 1
+    assert count(queued, CouncilImportRun) == 2
