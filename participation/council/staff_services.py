@@ -59,7 +59,10 @@ AUDITED = {
         ("name", "short_name", "organization_type", "classification", "start_date", "end_date"),
         (),
     ),
-    Membership: (("person_id", "organization_id", "role", "voting_right", "start_date", "end_date"), ()),
+    Membership: (
+        ("person_id", "organization_id", "on_behalf_of_id", "role", "voting_right", "start_date", "end_date"),
+        (),
+    ),
     File: (("name", "file_name", "mime_type", "size", "date", "public", "sha1_checksum"), ()),
 }
 KINDS = {
@@ -154,7 +157,7 @@ def write(obj, model, actor, values: dict, *, body_id: int | None = None, also=(
     return obj
 
 
-def body_for_new_objects() -> Body:
+def body_for_new_objects(actor) -> Body:
     """The body new objects belong to: the first there is (a city has one council), or,
     before any import, one made now and named in the city's language."""
     body = db.session.scalar(select(Body).where(Body.deleted.is_(False)).order_by(Body.id).limit(1))
@@ -163,7 +166,7 @@ def body_for_new_objects() -> Body:
             body = Body(name=_("City council"))
         db.session.add(body)
         db.session.flush()
-        audit.record(None, "council.body.created", body.__tablename__, body.id, after={"name": body.name})
+        audit.record(actor, "council.body.created", body.__tablename__, body.id, after={"name": body.name})
     return body
 
 
@@ -220,7 +223,7 @@ def save_meeting(meeting: Meeting | None, *, actor, organization_ids: list[int],
     """`fields`: name, start, end (UTC), cancelled, meeting_state."""
     if fields["start"] and fields["end"] and fields["end"] < fields["start"]:
         raise CouncilInputError("end", END_BEFORE_START)
-    body_id = meeting.body_id if meeting is not None else body_for_new_objects().id
+    body_id = meeting.body_id if meeting is not None else body_for_new_objects(actor).id
     organizations = _in_body(
         Organization,
         organization_ids,
@@ -337,7 +340,7 @@ def save_paper(
     paper_type: str | None,
     paper_date: date | None,
 ) -> Paper:
-    body_id = paper.body_id if paper is not None else body_for_new_objects().id
+    body_id = paper.body_id if paper is not None else body_for_new_objects(actor).id
     reference = text(reference)
     if reference is not None:
         taken = select(Paper.id).where(
@@ -359,7 +362,7 @@ def save_person(person: Person | None, *, actor, title: str | None, name: str | 
     values["title"] = [part.strip() for part in (title or "").split(",") if part.strip()]
     parts = (*values["title"], values["given_name"], values["affix"], values["family_name"])
     values["name"] = text(name) or " ".join(part for part in parts if part)
-    body_id = person.body_id if person is not None else body_for_new_objects().id
+    body_id = person.body_id if person is not None else body_for_new_objects(actor).id
     return write(person, Person, actor, values, body_id=body_id)
 
 
@@ -368,7 +371,7 @@ def save_organization(organization: Organization | None, *, actor, **fields) -> 
     if fields["start_date"] and fields["end_date"] and fields["end_date"] < fields["start_date"]:
         raise CouncilInputError("end_date", END_BEFORE_START)
     values = {field: text(value) if isinstance(value, str) else value for field, value in fields.items()}
-    body_id = organization.body_id if organization is not None else body_for_new_objects().id
+    body_id = organization.body_id if organization is not None else body_for_new_objects(actor).id
     return write(organization, Organization, actor, values, body_id=body_id)
 
 

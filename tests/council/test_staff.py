@@ -708,3 +708,16 @@ def test_a_run_left_running_by_a_dead_worker_blocks_no_new_import(queued, user_f
     response = send(client, f"{STAFF}/import", {"url": "https://neu.example.de/oparl/system"})
     assert response.status_code == 302 and queued.extensions["jobs"].pending() == 1
     assert count(queued, CouncilImportRun) == 2
+
+
+def test_before_any_import_the_first_object_brings_its_body(app, client, staff):
+    response = send(client, f"{STAFF}/personen/neu", {"given_name": "Ute", "family_name": "Berger"})
+    assert response.status_code == 302
+    with app.app_context():
+        [body] = db.session.scalars(select(Body))
+        assert body.name == "Stadtrat"  # in the city's language, whatever the page's
+        [person] = db.session.scalars(select(Person))
+        assert person.body_id == body.id and person.name == "Ute Berger"
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "council.body.created"))
+        assert entry.actor_id == staff.id
+    assert client.get(f"/oparl/1.1/body/{body.id}").get_json()["name"] == "Stadtrat"
