@@ -128,8 +128,8 @@ def touch(*objects) -> None:
 
 def write(obj, model, actor, values: dict, *, body_id: int | None = None, also=(), then=None):
     """Make (`obj` None) or change the object to `values`; `then(obj)` may add more (and
-    returns what else it changed); `modified` moves on it and on `also`, and the audit log
-    gets the changes."""
+    returns what else it changed). When something changed, `modified` moves on it, on `also`
+    and on what `then` changed; the audit log gets the changes (a save without any, too)."""
     snapshot, created = _snapshot(obj), obj is None
     if created:
         obj = model(body_id=body_id) if body_id is not None else model()
@@ -142,10 +142,11 @@ def write(obj, model, actor, values: dict, *, body_id: int | None = None, also=(
             endpoint, argument = PUBLIC_PAGES[type(obj)]
             obj.web = external_url(endpoint, **{argument: obj.id})
     more = then(obj) if then is not None else []
-    touch(obj, *also, *more)
-    db.session.flush()
     fields, texts = AUDITED[type(obj)]
     before, after = audit.changes(snapshot, _snapshot(obj), fields, texts)
+    if created or after:  # a form saved as it was is no change the API's clients should fetch
+        touch(obj, *also, *more)
+    db.session.flush()
     audit.record(
         actor,
         f"council.{KINDS[type(obj)]}.{'created' if created else 'updated'}",
@@ -190,12 +191,13 @@ def _in_body(model, ids, body_id: int, field: str, message) -> list:
 
 
 def place_text(location: Location | None) -> str:
-    """How the meeting form shows its place: one line."""
+    """How the meeting form shows its place: one line (the room only where the description
+    does not name it already, as the public pages do)."""
     if location is None or location.deleted:
         return ""
-    return ", ".join(
-        dict.fromkeys(p for p in (location.description, location.room, location.street_address) if p)
-    )
+    description = location.description or ""
+    room = location.room if location.room and location.room not in description else None
+    return ", ".join(part for part in (location.description, room, location.street_address) if part)
 
 
 def _place(body_id: int, typed: str | None, current: Location | None) -> Location | None:

@@ -228,6 +228,33 @@ def test_staff_create_a_meeting_with_items_and_the_non_public_one_stays_off_page
     assert audit_actions(app, "council_agenda_item", secret_id) == ["council.agenda_item.created"]
 
 
+def test_saving_a_meeting_unchanged_keeps_its_place_and_changes_nothing_else(app, client, council, staff):
+    form = text_of(client.get(f"{STAFF}/sitzungen/{council.past_meeting}"))
+    assert 'value="Neues Rathaus, Festsaal, Martin-Luther-Ring 4-6"' in form
+    fields = {
+        "name": "Ratsversammlung",
+        "organizations": str(council.council),
+        "start": "2026-11-18T15:00",
+        "end": "2026-11-18T20:00",
+        "place": "Neues Rathaus, Festsaal, Martin-Luther-Ring 4-6",
+        "meeting_state": "durchgeführt",
+    }
+    with app.app_context():
+        modified = db.session.get(Meeting, council.past_meeting).modified
+    assert send(client, f"{STAFF}/sitzungen/{council.past_meeting}", fields).status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, council.past_meeting)
+        assert meeting.location_id == council.location and meeting.start.hour == 14
+        assert meeting.modified == modified  # nothing for the API's clients to fetch again
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "council.meeting.updated"))
+        assert entry.before == {} and entry.after == {}  # saved as it was
+    fields["place"] = "Volkshaus, Saal 2"  # a new place: the old one is not renamed for other meetings
+    assert send(client, f"{STAFF}/sitzungen/{council.past_meeting}", fields).status_code == 302
+    with app.app_context():
+        meeting = db.session.get(Meeting, council.past_meeting)
+        assert meeting.location.description == "Volkshaus, Saal 2" and meeting.location_id != council.location
+
+
 def test_editing_an_item_moves_the_meetings_modified_for_the_apis_sync(app, client, council, staff):
     long_ago = utcnow() - timedelta(days=30)
     with app.app_context():  # the council was synced by a client a month ago
