@@ -1,4 +1,4 @@
-"""The forms of the council's staff pages (staff_views.py).
+"""The forms of the council's staff pages (staff_*views.py).
 
 They check the shape of the input (required, lengths, dates in order, a http(s) URL); what
 depends on the data (a paper reference already taken, a paper that does not exist, a file
@@ -196,7 +196,11 @@ FILE_ROLES = {
 
 
 class FileForm(FlaskForm):
-    document = FileField(_l("Document"), description=_l("A PDF of at most 15 MB."))
+    document = FileField(
+        _l("Document"),
+        description=_l("A PDF of at most 15 MB."),
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
     name = _text(_l("Title of the document"), 500, needed=True, description=_l("Shown as the link text."))
     role = SelectField(_l("The document is"), choices=[])
     date = _day(_l("Date of the document"))
