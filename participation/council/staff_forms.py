@@ -24,7 +24,7 @@ MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
 MEETING_STATES = {
     "terminiert": _l("Scheduled"),
     "eingeladen": _l("Invitations sent"),
-    "durchgeführt": _l("Held"),
+    "durchgeführt": _l("Took place"),
 }
 ORGANIZATION_TYPES = {
     "Gremium": _l("Committee or council"),
