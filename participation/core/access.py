@@ -53,9 +53,9 @@ _ROLES_ADMITTED = {
 
 def allows(rule: Access, user) -> bool:
     """Whether `user` (Flask-Login's current_user or a User) may use a route with `rule`."""
-    signed_in = bool(getattr(user, "is_authenticated", False))
     if rule is Access.PUBLIC:
-        return True
+        return True  # before asking who it is: a public route (a live poll) need not load the user
+    signed_in = bool(getattr(user, "is_authenticated", False))
     if rule is Access.GUEST:
         return not signed_in
     if not signed_in:

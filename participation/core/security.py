@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
@@ -69,16 +70,27 @@ def allow_media_from(*urls: str | None) -> str:
     return ""
 
 
-def _content_security_policy(nonce: str) -> str:
-    img_src = " ".join(["'self'", "data:", "blob:", *tile_origins()])
-    media = g.get("csp_media_origins") or []
+_STATIC_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
+@lru_cache(maxsize=64)
+def _policy(nonce: str | None, tiles: tuple[str, ...], media: tuple[str, ...]) -> str:
+    img_src = " ".join(["'self'", "data:", "blob:", *tiles])
     media_src = " ".join(["'self'", *media])
     connect_src = " ".join(["'self'", *(origin for origin in media if origin != "blob:")])
+    script_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    style_src = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
-            f"style-src 'self' 'nonce-{nonce}'",
+            f"script-src {script_src}",
+            f"style-src {style_src}",
             f"img-src {img_src}",
             "font-src 'self'",
             f"connect-src {connect_src}",
@@ -91,14 +103,22 @@ def _content_security_policy(nonce: str) -> str:
     )
 
 
+def _content_security_policy(nonce: str | None) -> str:
+    policy = _policy(None, tile_origins(), tuple(g.get("csp_media_origins") or ()))
+    if nonce is None:
+        return policy  # the same for every answer without a nonce: built once, then cached
+    return _policy.__wrapped__(nonce, tile_origins(), tuple(g.get("csp_media_origins") or ()))
+
+
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _content_security_policy(csp_nonce()))
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if "Content-Security-Policy" not in headers:
+        # A nonce only where the answer used one (every page does, through base.html): a JSON
+        # answer or a 304 has no scripts to admit, and the policy without one is cached.
+        headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce"))
+    for name, value in _STATIC_HEADERS:
+        if name not in headers:
+            headers[name] = value
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     return response
