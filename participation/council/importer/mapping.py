@@ -18,8 +18,6 @@ and never removed by an import, so two papers that disagree cannot make every ru
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from participation.council.importer.quirks import Values, oparl_type
 from participation.council.importer.rows import (
     MAX_ID_LENGTH,
@@ -126,12 +124,9 @@ class Mapper(RowWriter):
         raw = up.values.doc.get(key)
         items = raw if isinstance(raw, list) else [raw]
         present_ids = {item.get("id") if isinstance(item, dict) else item for item in items}
-        model = MODELS[oparl_type]
-        gone = select(model).where(getattr(model, fk) == up.row.id, model.deleted.is_(False))
-        for row in self.session.scalars(gone.where(model.oparl_id.is_not(None))):
+        for row in self.rows_where(oparl_type, fk, up.row.id):
             if row.id not in present and row.oparl_id not in present_ids:
-                row.deleted = True
-                self.keep_modified(row, up.values.timestamp("modified") or row.modified)
+                self.mark_deleted(row, up.values.timestamp("modified") or row.modified)
                 self._count(oparl_type, "deleted")
 
     def refs(self, v: Values, key: str) -> list[str]:

@@ -1,12 +1,11 @@
 """Writing OParl objects as rows: upserts by OParl id, references, and what waits for later.
 
-- One SAVEPOINT per object from a list (with everything embedded in it): a malformed object,
-  or one the database refuses, is rolled back whole and reported; the rest goes on. What the
-  object would have added to the importer's own memory (ids, pending links, counts) is kept
-  aside until the SAVEPOINT is released, so a rolled-back object leaves no trace there either.
-- A row changes only when a value differs; then `modified` is the source's (the model's
-  `onupdate` would put the time of the import there, so it is always set explicitly), and a
-  second run over the same data changes nothing.
+- Rows are written a list page at a time, each object of it whole or not at all (batch.py): a
+  malformed object, or one the database refuses, leaves nothing behind and is reported; the
+  rest goes on.
+- A row changes only when a value differs; then `modified` is the source's (it is always
+  written with the row, or the column's `onupdate` would put the time of the import there),
+  and a second run over the same data changes nothing.
 - A reference to an object not imported yet is remembered and resolved after the pass (the
   paper list may name a paper of the next page); what is still missing then is fetched by its
   id; what cannot be had is reported and left out. An object that cannot exist without the one
@@ -15,45 +14,19 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import String, select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import String
 
 from participation.core.models import utcnow
+from participation.council.importer.batch import BatchImport
 from participation.council.importer.quirks import Values
-from participation.council.importer.report import Report
-from participation.council.models import (
-    AgendaItem,
-    Body,
-    File,
-    LegislativeTerm,
-    Location,
-    Meeting,
-    Membership,
-    Organization,
-    Paper,
-    PaperConsultation,
-    Person,
-)
+from participation.council.importer.state import MODELS, PageRows, PendingLink, RowState, Waiting, link_of
 
-MODELS = {
-    "Body": Body,
-    "LegislativeTerm": LegislativeTerm,
-    "Organization": Organization,
-    "Person": Person,
-    "Membership": Membership,
-    "Meeting": Meeting,
-    "AgendaItem": AgendaItem,
-    "Paper": Paper,
-    "Consultation": PaperConsultation,
-    "File": File,
-    "Location": Location,
-}
 MAX_ID_LENGTH = 500
+
+__all__ = ["MAX_ID_LENGTH", "MODELS", "Malformed", "MissingRequired", "RowState", "RowWriter", "Upsert"]
 
 
 class Malformed(ValueError):
@@ -70,98 +43,21 @@ class MissingRequired(Exception):
 
 
 @dataclass
-class PendingLink:
-    owner_type: str
-    owner_id: int
-    attr: str  # a foreign key column, or a collection relationship
-    target_type: str
-    target_id: str
-    collection: bool
-
-
-@dataclass
-class Waiting:
-    """An object whose required reference was missing, with what its parent gave it."""
-
-    doc: dict
-    oparl_type: str
-    parent: dict
-    needs: tuple[str, str]
-
-
-@dataclass
-class Stage:
-    ids: dict[tuple[str, str], int] = field(default_factory=dict)
-    pending: list[PendingLink] = field(default_factory=list)
-    waiting: list[Waiting] = field(default_factory=list)
-    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-
-@dataclass
 class Upsert:
     """One row being written: whether it is new, and whether anything about it changed."""
 
     oparl_type: str
-    row: object
+    row: RowState
     values: Values
     new: bool
     changed: bool = False
     modified: object = None  # what `modified` is to be once anything changed
 
 
-class RowWriter:
-    def __init__(self, session: Session, report: Report, fetch: Callable[[str], dict | None] | None = None):
-        self.session = session
-        self.report = report
-        self.fetch = fetch or (lambda url: None)
-        self.ids: dict[tuple[str, str], int] = {}
-        self.pending: list[PendingLink] = []
-        self.waiting: list[Waiting] = []
-        self.unreachable: set[tuple[str, str]] = set()
-        self._stage: Stage | None = None
+class RowWriter(BatchImport):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._lengths: dict[tuple[type, str], int | None] = {}
-        for name, model in MODELS.items():
-            for oparl_id, pk in session.execute(
-                select(model.oparl_id, model.id).where(model.oparl_id.is_not(None))
-            ):
-                self.ids[(name, oparl_id)] = pk
-
-    # -- the SAVEPOINT per object ----------------------------------------------------------
-    def import_top(self, doc, oparl_type: str, parent: dict | None = None) -> bool:
-        """Import one object of a list (with what it embeds) or nothing of it."""
-        where = doc.get("id") if isinstance(doc, dict) else None
-        self._stage = Stage()
-        try:
-            with self.session.begin_nested():
-                self.import_object(doc, oparl_type, parent or {})
-        except Exception as error:  # noqa: BLE001 - whatever went wrong, this object is skipped whole
-            self._stage = None
-            self.report.skip(str(where or repr(doc)[:80]), f"{type(error).__name__}: {error}")
-            return False
-        stage, self._stage = self._stage, None
-        self.ids.update(stage.ids)
-        self.pending.extend(stage.pending)
-        self.waiting.extend(stage.waiting)
-        self.report.merge_counts(stage.counts)
-        return True
-
-    def import_object(self, doc, oparl_type: str, parent: dict):  # overridden by the Mapper
-        raise NotImplementedError
-
-    # -- lookups -----------------------------------------------------------------------------
-    def lookup(self, oparl_type: str, oparl_id: str | None) -> int | None:
-        if not oparl_id:
-            return None
-        key = (oparl_type, oparl_id)
-        if self._stage is not None and key in self._stage.ids:
-            return self._stage.ids[key]
-        return self.ids.get(key)
-
-    def _count(self, oparl_type: str, outcome: str) -> None:
-        if self._stage is not None:
-            self._stage.counts[oparl_type][outcome] += 1
-        else:
-            self.report.count(oparl_type, outcome)
 
     def _fit(self, model, key: str, value):
         """Strings cut to their column's length (PostgreSQL refuses longer ones), with a warning."""
@@ -196,29 +92,27 @@ class RowWriter:
             now = utcnow()
             if created is None and modified is None:
                 self.report.warn("no-timestamps", f"{oparl_type} {oparl_id}: the time of import is used")
-            row = model(oparl_id=oparl_id, **values)
-            row.created = created or modified or now
-            row.modified = modified or created or now
-            self.session.add(row)
-            self.session.flush()
+            values.update(
+                oparl_id=oparl_id, created=created or modified or now, modified=modified or created or now
+            )
+            row = self._page.create(oparl_type, -next(self._numbers), values)
             self._stage.ids[(oparl_type, oparl_id)] = row.id
             return Upsert(oparl_type, row, v, new=True, modified=row.modified)
-        row = self.session.get(model, pk)
+        row = self.row(oparl_type, pk)
         up = Upsert(oparl_type, row, v, new=False, modified=modified or utcnow())
         for key, value in values.items():
-            if getattr(row, key) != value:
-                setattr(row, key, value)
+            if row.get(key) != value:
+                self._page.assign(row, key, value)
                 self.changed(up)
         if created is not None and row.created != created:
-            row.created = created
+            self._page.assign(row, "created", created)
             self.changed(up)
         if modified is not None and row.modified != modified:
             self.changed(up)
         return up
 
     def changed(self, up: Upsert) -> None:
-        """Something about the row differs: `modified` goes into the same UPDATE, whenever an
-        autoflush sends it (else the model's onupdate would put the time of the import there)."""
+        """Something about the row differs: `modified` goes into the same UPDATE."""
         up.changed = up.changed or not up.new
         self.keep_modified(up.row, up.modified)
 
@@ -229,23 +123,25 @@ class RowWriter:
             return
         self._count(up.oparl_type, "updated" if up.changed else "unchanged")
 
-    def keep_modified(self, row, modified) -> None:
-        row.modified = modified
-        flag_modified(row, "modified")  # in the UPDATE, so the model's onupdate leaves it alone
+    def keep_modified(self, row: RowState, modified) -> None:
+        self._page.assign(row, "modified", modified, force=True)
 
-    def tombstone(self, oparl_type: str, doc: dict, v: Values) -> object | None:
+    def mark_deleted(self, row: RowState, modified) -> None:
+        self._page.assign(row, "deleted", True)
+        self.keep_modified(row, modified)
+
+    def tombstone(self, oparl_type: str, doc: dict, v: Values) -> RowState | None:
         """A deleted object (spec 2.8): the row is kept and marked; nothing else of it changes,
         since a tombstone may blank every other attribute. One we never had is nothing to do."""
         pk = self.lookup(oparl_type, doc["id"])
         if pk is None:
             self.report.warn("tombstone-of-unknown-object", f"{oparl_type} {doc['id']}")
             return None
-        row = self.session.get(MODELS[oparl_type], pk)
+        row = self.row(oparl_type, pk)
         if row.deleted:
             self._count(oparl_type, "unchanged")
         else:
-            row.deleted = True
-            self.keep_modified(row, v.timestamp("modified") or utcnow())
+            self.mark_deleted(row, v.timestamp("modified") or utcnow())
             self._count(oparl_type, "deleted")
         return row
 
@@ -267,38 +163,42 @@ class RowWriter:
             )
             if up.new:
                 return
-            pk = getattr(up.row, fk)  # what it was stays until the target arrives
+            pk = up.row.get(fk)  # what it was stays until the target arrives
         self.set_value(up, fk, pk)
 
     def set_value(self, up: Upsert, key: str, value) -> None:
-        if getattr(up.row, key) != value:
-            setattr(up.row, key, value)
+        if up.row.get(key) != value:
+            self._page.assign(up.row, key, value)
             self.changed(up)
 
     def collection(
-        self, up: Upsert, attr: str, target_type: str, refs: list, *, add_only: bool = False
+        self, up: Upsert, attr: str, target_type: str, refs: Iterable, *, add_only: bool = False
     ) -> None:
         """A list of references (OParl ids, or rows already imported) as a relationship."""
-        model = MODELS[target_type]
         wanted: list[int] = []
         for ref in refs:
-            pk = ref.id if isinstance(ref, model) else self.lookup(target_type, ref)
+            pk = ref.id if isinstance(ref, RowState) else self.lookup(target_type, ref)
             if pk is None:
                 self._stage.pending.append(
                     PendingLink(up.oparl_type, up.row.id, attr, target_type, ref, True)
                 )
             elif pk not in wanted:
                 wanted.append(pk)
-        current = [] if up.new else getattr(up.row, attr)
-        current_ids = {target.id for target in current}
+        link = link_of(up.oparl_type, attr)
+        current = self.writer.linked(self._page, link, up.row.id, new=up.new)
         if add_only:
-            wanted = [pk for pk in wanted if pk not in current_ids]
-            if wanted:
-                getattr(up.row, attr).extend(self.session.get(model, pk) for pk in wanted)
+            added = [pk for pk in wanted if pk not in current]
+            for pk in added:
+                self._page.link(link, up.row.id, pk)
+            if added:
                 self.changed(up)
             return
-        if set(wanted) != current_ids:
-            setattr(up.row, attr, [self.session.get(model, pk) for pk in wanted])
+        if set(wanted) != current:
+            for pk in current - set(wanted):
+                self._page.unlink(link, up.row.id, pk)
+            for pk in wanted:
+                if pk not in current:
+                    self._page.link(link, up.row.id, pk)
             self.changed(up)
 
     def wait(self, doc: dict, oparl_type: str, parent: dict, missing: MissingRequired) -> None:
@@ -338,6 +238,12 @@ class RowWriter:
 
     def _link_pending(self) -> None:
         pending, self.pending = self.pending, []
+        self._page = page = PageRows()
+        owners: dict[str, list[int]] = {}
+        for link in pending:
+            owners.setdefault(link.owner_type, []).append(link.owner_id)
+        for oparl_type, pks in owners.items():
+            self.writer.load(page, oparl_type, pks)
         for link in pending:
             pk = self.lookup(link.target_type, link.target_id)
             if pk is None:
@@ -346,14 +252,15 @@ class RowWriter:
                     f"{link.owner_type} {link.owner_id} {link.attr} -> {link.target_type} {link.target_id}",
                 )
                 continue
-            owner = self.session.get(MODELS[link.owner_type], link.owner_id)
+            owner = self.row(link.owner_type, link.owner_id)
             if owner is None:
                 continue
             if link.collection:
-                target = self.session.get(MODELS[link.target_type], pk)
-                if target not in getattr(owner, link.attr):
-                    getattr(owner, link.attr).append(target)
-            elif getattr(owner, link.attr) != pk:
-                setattr(owner, link.attr, pk)
+                table_link = link_of(link.owner_type, link.attr)
+                if pk not in self.writer.linked(page, table_link, owner.id, new=False):
+                    page.link(table_link, owner.id, pk)
+            elif owner.get(link.attr) != pk:
+                page.assign(owner, link.attr, pk)
                 self.keep_modified(owner, owner.modified)
-        self.session.flush()
+        self.writer.write(page)
+        self._page = None

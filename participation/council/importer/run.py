@@ -166,8 +166,11 @@ def _walk(session, client: OParlClient, mapper: Mapper, url, oparl_type_name, si
     failed: list[FetchError] = []
 
     def objects():
-        yield from first.objects
+        """Each object with whether it ends its page: a page is imported, and committed, at once."""
+        page = first
         while True:
+            for n, doc in enumerate(page.objects, start=1):
+                yield doc, n == len(page.objects)
             session.commit()  # a page done is kept, whatever happens to the next
             try:
                 page = next(pages, None)
@@ -176,11 +179,14 @@ def _walk(session, client: OParlClient, mapper: Mapper, url, oparl_type_name, si
                 return
             if page is None:
                 return
-            yield from page.objects
 
+    batch: list = []
     with progress(label, first.total, objects()) as items:
-        for doc in items:
-            mapper.import_top(doc, oparl_type_name)
+        for doc, last in items:
+            batch.append(doc)
+            if last:
+                mapper.import_page(batch, oparl_type_name)
+                batch = []
     session.commit()
     return _lost(report, url, failed[0]) if failed else True
 

@@ -174,3 +174,23 @@ def test_a_1_0_server_deletes_embedded_objects_by_leaving_them_out(app, syntheti
         item = db.session.scalar(select(AgendaItem).where(AgendaItem.oparl_id == council.id("AgendaItem", 2)))
         assert item.deleted and item.name == "Tagesordnungspunkt 2 der Sitzung 1"
         assert count(AgendaItem, deleted=False) == 9
+
+
+def test_an_object_the_database_refuses_is_skipped_whole_and_the_rest_of_its_page_is_imported(
+    app, synthetic, run
+):
+    council = synthetic(papers=20, per_page=7, meetings=4, persons=5, organizations=3, locations=2)
+    # a size no integer column holds (PostgreSQL: out of range; SQLite: too large for 64 bits),
+    # in a file that only paper 5 embeds: mapping it succeeds, writing its page fails
+    refused = council.add("File", 999, name="Zu groß", fileName="riesig.pdf", size=10**20, _unlisted=True)
+    council.records["Paper"][council.id("Paper", 5)]["_mainFile"] = refused["id"]
+
+    result = run(council.base + "/system")
+
+    assert {where for where, _why in result.report.skipped} == {council.id("Paper", 5)}
+    with app.app_context():
+        assert count(Paper, oparl_id=council.id("Paper", 5)) == 0
+        assert count(File, oparl_id=refused["id"]) == 0  # embedded in it, gone with it
+        assert count(Paper) == 19  # its page's other six too
+        assert count(PaperConsultation) == 20  # its consultation stays, without the paper
+        assert count(PaperConsultation, paper_id=None) == 1
