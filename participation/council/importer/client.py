@@ -12,17 +12,24 @@
   a 404 for an empty `modified_since` result (Sternberg) are all read as lists.
 - `modified_since` goes out with `+` encoded and `:` literal: Somacos fails on `%3A`, and a
   literal `+` would be read as a space.
+- Over HTTP the next page of a list is asked for while the importer writes the one before (one
+  request at a time still, so no server sees more than it did): the server's time and ours
+  overlap instead of adding up. Only the request runs ahead; its answer is checked, retried and
+  parsed when the page is wanted, as any other.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from participation.council.importer.report import Report
 
@@ -50,26 +57,59 @@ class HttpTransport:
     """requests, with a User-Agent, timeouts, and (for tests and cautious staff) a list of the
     only hosts that may be asked."""
 
-    def __init__(self, *, user_agent: str, timeout=DEFAULT_TIMEOUT, allowed_hosts=None):
+    reads_ahead = True  # the next page while this one is imported
+
+    MAX_REDIRECTS = 5
+
+    def __init__(self, *, user_agent: str, timeout=DEFAULT_TIMEOUT, allowed_hosts=None, public_only=False):
         import requests  # here, not at module import: the app starts without touching the network stack
 
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         self.timeout = timeout
         self.allowed_hosts = set(allowed_hosts) if allowed_hosts else None
+        # An import started from the staff pages asks hosts on the internet only: a URL (or a
+        # link or redirect in what a server sends) must not make our server read its own
+        # network (localhost, the cloud's metadata address, the intranet).
+        self.public_only = public_only
+        self._public: dict[str, bool] = {}
         self._errors = (requests.ConnectionError, requests.Timeout)
 
-    def get(self, url: str) -> Answer:
+    def _check_host(self, url: str) -> None:
         host = urlsplit(url).hostname or ""
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
             raise FetchError(url, None, f"host {host!r} is not among the allowed hosts")
-        try:
-            response = self.session.get(url, timeout=self.timeout)
-        except self._errors as error:
-            raise ConnectionProblem(url, None, f"{type(error).__name__}: {error}") from error
-        return Answer(
-            response.status_code, response.content, response.headers.get("Content-Type", ""), response.url
-        )
+        if self.public_only:
+            if host not in self._public:
+                self._public[host] = is_public_host(host)
+            if not self._public[host]:
+                raise FetchError(url, None, f"host {host!r} is not on the public internet")
+
+    def get(self, url: str) -> Answer:
+        for _ in range(self.MAX_REDIRECTS + 1):
+            self._check_host(url)
+            try:
+                response = self.session.get(url, timeout=self.timeout, allow_redirects=False)
+            except self._errors as error:
+                raise ConnectionProblem(url, None, f"{type(error).__name__}: {error}") from error
+            location = response.headers.get("Location") if response.is_redirect else None
+            if not location:
+                return Answer(
+                    response.status_code, response.content, response.headers.get("Content-Type", ""), url
+                )
+            url = urljoin(url, location)  # each hop is checked like the first address
+        raise FetchError(url, None, f"more than {self.MAX_REDIRECTS} redirects")
+
+
+def is_public_host(host: str) -> bool:
+    """Whether every address `host` resolves to is a global one (no loopback, private,
+    link-local or reserved network). A name that does not resolve is left to the request,
+    which then fails with its own error."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError):
+        return True
+    return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
 
 
 class ConnectionProblem(FetchError):
@@ -146,6 +186,7 @@ class OParlClient:
     sleep: Callable[[float], None] = time.sleep
     learn: bool = True
     max_learned: int = 10
+    _ahead: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     # -- where to ask ----------------------------------------------------------------------
     def locate(self, url: str) -> str:
@@ -173,12 +214,14 @@ class OParlClient:
         )
 
     # -- fetching --------------------------------------------------------------------------
-    def get_json(self, url: str, *, since: datetime | None = None):
-        """The parsed document at `url` (an id or a list URL). Raises FetchError."""
+    def get_json(self, url: str, *, since: datetime | None = None, ahead: tuple[str, Future] | None = None):
+        """The parsed document at `url` (an id or a list URL). Raises FetchError. `ahead` is a
+        first try at it already under way (`read_ahead`)."""
         located = self.locate(url)
         if since is not None:
             located = _with_modified_since(located, since)
-        answer = self._get_with_retries(located)
+        first_try = ahead[1] if ahead is not None and ahead[0] == located else None
+        answer = self._get_with_retries(located, first_try)
         if answer.status != 200:
             raise FetchError(located, answer.status, f"HTTP {answer.status}")
         data = self._parse(answer.body, located)
@@ -186,11 +229,22 @@ class OParlClient:
             self._learn(data["id"], answer.url or located)
         return data
 
-    def _get_with_retries(self, url: str) -> Answer:
+    def read_ahead(self, url: str) -> tuple[str, Future] | None:
+        """Ask for `url` in the background, if the transport is worth it (HTTP)."""
+        if not getattr(self.transport, "reads_ahead", False):
+            return None
+        if self._ahead is None:
+            self._ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oparl-read-ahead")
+        located = self.locate(url)
+        return located, self._ahead.submit(self.transport.get, located)
+
+    def _get_with_retries(self, url: str, first_try: Future | None = None) -> Answer:
         attempt = 0
         while True:
             try:
-                answer = self.transport.get(url)
+                answer = (
+                    first_try.result() if first_try is not None and attempt == 0 else self.transport.get(url)
+                )
                 if answer.status < 500:
                     return answer
                 problem = f"HTTP {answer.status}"
@@ -240,13 +294,14 @@ class OParlClient:
         next_url: str | None = url
         seen: set[str] = set()
         first = True
+        ahead = None
         while next_url:
             if next_url in seen:
                 self.report.warn("pagination-loop", f"{next_url} came again; list ended there")
                 return
             seen.add(next_url)
             try:
-                data = self.get_json(next_url, since=since if first else None)
+                data = self.get_json(next_url, since=since if first else None, ahead=ahead)
             except FetchError as error:
                 if error.status == 404 and since is not None and first:
                     self.report.warn("404-for-empty-list", f"{url}: read as nothing changed")
@@ -257,6 +312,7 @@ class OParlClient:
                 self.report.warn("filter-lost-in-next", f"{next_url}: modified_since added again")
                 next_url = _with_modified_since(next_url, since)
             first = False
+            ahead = self.read_ahead(next_url) if next_url and next_url not in seen else None
             yield page
 
     def _page(self, data, url: str) -> tuple[Page, str | None]:
