@@ -53,6 +53,10 @@ class Settings:
     # address that receives accessibility feedback; empty means: every staff and admin account
     feedback_email: str | None = None
     ratelimit_enabled: bool = True
+    # An OParl import started from the staff pages asks only hosts on the public internet
+    # (COUNCIL_IMPORT_PRIVATE_HOSTS=true admits the intranet, for a council system inside the
+    # city's network). `flask council import-oparl` on the server's command line may ask any.
+    council_import_private_hosts: bool = False
     max_content_length: int = 16 * 1024 * 1024
     # Tile and WMS servers the maps may load images from, comma-separated origins such as
     # "https://geodienste.leipzig.de" (MAP_TILE_ORIGINS). They are added to the CSP img-src and

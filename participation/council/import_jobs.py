@@ -64,7 +64,9 @@ def _client():
     from participation.council.importer.report import Report
 
     user_agent = USER_AGENT.format(base_url=current_app.extensions["settings"].base_url)
-    return OParlClient(HttpTransport(user_agent=user_agent), Report(), retries=RETRIES, backoff=BACKOFF)
+    settings = current_app.extensions["settings"]
+    transport = HttpTransport(user_agent=user_agent, public_only=not settings.council_import_private_hosts)
+    return OParlClient(transport, Report(), retries=RETRIES, backoff=BACKOFF)
 
 
 def run_requested_import(event: events.Event) -> None:

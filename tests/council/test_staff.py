@@ -579,7 +579,7 @@ def test_a_deleted_document_loses_its_bytes(app, client, council, staff, upload_
 @pytest.fixture
 def queued(app_factory, client):
     """An app whose jobs wait in a queue until the test runs them, as a worker would."""
-    queued_app = app_factory(jobs_mode="worker")
+    queued_app = app_factory(jobs_mode="worker", council_import_private_hosts=True)  # the fixture server
     return queued_app
 
 
@@ -748,3 +748,22 @@ def test_before_any_import_the_first_object_brings_its_body(app, client, staff):
         [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "council.body.created"))
         assert entry.actor_id == staff.id
     assert client.get(f"/oparl/1.1/body/{body.id}").get_json()["name"] == "Stadtrat"
+
+
+def test_an_import_from_the_staff_pages_asks_no_host_of_our_own_network(
+    app_factory, oparl_server, user_factory
+):
+    """A URL (or a redirect) must not make the server read its own network: refused unless the
+    operator admits private hosts (COUNCIL_IMPORT_PRIVATE_HOSTS)."""
+    guarded = app_factory(jobs_mode="worker")
+    client = guarded.test_client()
+    login(client, user_factory(role="staff"))
+    assert (
+        send(client, f"{STAFF}/import", {"url": oparl_server.url("/intern/oparl/system")}).status_code == 302
+    )
+    assert guarded.extensions["jobs"].run_pending() == 1
+    with guarded.app_context():
+        [run] = db.session.scalars(select(CouncilImportRun))
+        assert run.state == "failed" and "no OParl System" in run.message
+        assert "is not on the public internet" in str(run.warnings)  # the reason, shown on the page
+        assert db.session.scalar(select(func.count()).select_from(Paper)) == 0
