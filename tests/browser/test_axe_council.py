@@ -56,15 +56,17 @@ def council_ids(server) -> dict[str, str]:
     from tests.council.conftest import make_council
 
     base = server.outbox.parent
-    app = create_app(Settings(
-        env="testing",
-        secret_key=secrets.token_hex(16),
-        database_url=f"sqlite:///{base / 'browser.db'}",
-        mail_outbox_dir=str(base / "council-mail"),
-        jobs_mode="immediate",
-        jobs_sqlite_path=str(base / "council-jobs.db"),
-        base_url=server.base_url,
-    ))
+    app = create_app(
+        Settings(
+            env="testing",
+            secret_key=secrets.token_hex(16),
+            database_url=f"sqlite:///{base / 'browser.db'}",
+            mail_outbox_dir=str(base / "council-mail"),
+            jobs_mode="immediate",
+            jobs_sqlite_path=str(base / "council-jobs.db"),
+            base_url=server.base_url,
+        )
+    )
     try:
         council = make_council(app)
     finally:
@@ -96,4 +98,47 @@ def test_the_calendar_is_a_table_one_can_move_through(open_site, council_ids, la
     with page.expect_event("load"):
         page.click("main a[rel=next]")
     assert page.url.endswith("monat=2026-12")
+    site.check_axe()
+
+
+STAFF_PAGES = [
+    CouncilPage("staff-overview", "/rat/verwaltung/"),
+    CouncilPage("staff-meetings", "/rat/verwaltung/sitzungen"),
+    CouncilPage("staff-persons", "/rat/verwaltung/personen"),
+    CouncilPage("staff-new-meeting", "/rat/verwaltung/sitzungen/neu"),
+    CouncilPage("staff-edit-meeting", "/rat/verwaltung/sitzungen/{past_meeting}"),
+    CouncilPage("staff-edit-item", "/rat/verwaltung/tagesordnungspunkte/{public_item}"),
+    CouncilPage("staff-edit-paper", "/rat/verwaltung/vorlagen/{paper}"),
+    CouncilPage("staff-add-document", "/rat/verwaltung/vorlagen/{paper}/dokumente/neu"),
+    CouncilPage("staff-edit-person", "/rat/verwaltung/personen/{person}"),
+    CouncilPage("staff-edit-organization", "/rat/verwaltung/gremien/{committee}"),
+    CouncilPage("staff-edit-membership", "/rat/verwaltung/mitgliedschaften/{membership}"),
+    CouncilPage("staff-delete-paper", "/rat/verwaltung/vorlagen/{amendment}/loeschen"),
+    CouncilPage("staff-import", "/rat/verwaltung/import"),
+]
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("case", STAFF_PAGES, ids=[case.name for case in STAFF_PAGES])
+def test_no_axe_violations_on_the_council_staff_pages(open_site, council_ids, case: CouncilPage, lang: str):
+    site = open_site(lang=lang, role="staff")
+    site.goto(case.path.format(**council_ids), status=case.status)
+    assert site.html_lang_dir() == (lang, LANGUAGES[lang])
+    site.check_axe()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_a_refused_staff_form_is_accessible_too(open_site, council_ids, lang: str):
+    """The meeting form sent with an end before its start: the error summary and the field's
+    message pass axe as well, and what was typed is still there."""
+    site = open_site(lang=lang, role="staff")
+    site.goto("/rat/verwaltung/sitzungen/neu")
+    page = site.page
+    page.locator("input[name=name]").fill("Ältestenrat")
+    page.locator("input[name=start]").fill("2027-01-14T17:00")
+    page.locator("input[name=end]").fill("2027-01-14T15:00")
+    with page.expect_event("load"):
+        page.locator("main form button[type=submit]").last.click()
+    assert page.locator(".error-summary").count() == 1
+    assert page.locator("input[name=name]").input_value() == "Ältestenrat"
     site.check_axe()
