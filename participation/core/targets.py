@@ -49,6 +49,9 @@ class TargetType:
     commentable: bool = True
     followable: bool = True
     label: Any = field(default="")  # a (lazy) name for the kind of thing, for screen readers
+    # the endpoint of its public page and the argument holding its id, so that a link to the
+    # page (a petition's response pointing to a council paper) can be named by its title
+    page: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,26 @@ def resolve(key: str, target_id: int) -> Target | None:
         return None
     obj = target_type.load(target_id)
     return None if obj is None else Target(target_type, target_id, obj)
+
+
+def resolve_link(url: str | None, base_url: str = "") -> Target | None:
+    """The registered object whose public page `url` is (a path on this site, or an absolute
+    address below `base_url`), or None: for other sites, other pages, missing objects."""
+    from flask import current_app
+    from werkzeug.exceptions import HTTPException
+
+    url = (url or "").strip()
+    base = base_url.rstrip("/")
+    if base and url.startswith(base + "/"):
+        url = url[len(base):]
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    try:
+        endpoint, arguments = current_app.url_map.bind("").match(url.split("?", 1)[0].split("#", 1)[0])
+    except HTTPException:
+        return None
+    for target_type in _types.values():
+        if target_type.page and target_type.page[0] == endpoint:
+            target_id = arguments.get(target_type.page[1])
+            return resolve(target_type.key, target_id) if isinstance(target_id, int) else None
+    return None

@@ -38,6 +38,7 @@ def register() -> None:
             is_open=_shown,
             stances=lambda paper: True,
             label=_l("council paper"),
+            page=("council.paper", "paper_id"),
         )
     )
     targets.register(
@@ -50,6 +51,7 @@ def register() -> None:
             is_open=_shown,
             commentable=False,
             label=_l("council meeting"),
+            page=("council.meeting", "meeting_id"),
         )
     )
     targets.register(

@@ -257,9 +257,14 @@ def reject(petition: Petition, moderator, *, reason: RejectionReason, explanatio
 
 
 def _is_web_address(url: str) -> bool:
-    """http(s) with a host: a javascript: or data: link must never reach the public page."""
+    """http(s) with a host, or a page of this site ("/rat/vorlagen/12"): a javascript: or
+    data: link must never reach the public page."""
+    if len(url) > RESPONSE_URL_MAX:
+        return False
+    if url.startswith("/"):
+        return not url.startswith("//") and "\\" not in url
     parts = urlsplit(url)
-    return len(url) <= RESPONSE_URL_MAX and parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def respond(petition: Petition, staff, text: str, url: str | None = None) -> None:
@@ -269,7 +274,10 @@ def respond(petition: Petition, staff, text: str, url: str | None = None) -> Non
     if not text:
         raise PetitionRuleError(_l("Please write the council's response."), "response")
     if url is not None and not _is_web_address(url):
-        raise PetitionRuleError(_l("Please give a web address starting with https://."), "response_url")
+        raise PetitionRuleError(
+            _l("Please give a web address starting with https://, or a page of this site starting with /."),
+            "response_url",
+        )
     first = petition.state == PetitionState.AWAITING_RESPONSE.value
     before = None if first else {"response": petition.response, "response_url": petition.response_url}
     petition.response, petition.response_url = text, url

@@ -60,7 +60,8 @@ class RespondForm(FlaskForm):
         _l("Link to the council meeting or paper"),
         validators=[Optional(), max_length(RESPONSE_URL_MAX)],
         description=_l(
-            "A web address starting with https://, for example in the council information system."
+            "A page of this site's council section (for example /rat/vorlagen/12) or a web address "
+            "starting with https://, for example in the council information system."
         ),
         render_kw={"type": "url", "inputmode": "url", "spellcheck": "false"},
     )

@@ -12,7 +12,7 @@ from flask import Flask, abort, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from participation.core import features, fragments
+from participation.core import features, fragments, targets
 from participation.core.districts import DISTRICTS
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
@@ -118,15 +118,26 @@ def show(petition_id: int):
         rejection_label=REJECTION_LABELS.get(petition.rejection_reason or ""),
         duplicate=duplicate if duplicate is not None and queries.is_public(duplicate) else None,
         response_link=_safe_link(petition.response_url),
+        response_target=_linked_page(petition.response_url),
         map=None if hidden else maps.petition_map(petition),
         **context,
     )
 
 
 def _safe_link(url: str | None) -> str | None:
-    """The council link as a link only when it is a web address (never `javascript:`)."""
+    """The council link as a link only when it is a web address or a page of this site (never
+    `javascript:`)."""
     url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
     return url if url.lower().startswith(("https://", "http://")) else None
+
+
+def _linked_page(url: str | None) -> targets.Target | None:
+    """The council meeting or paper (or any object with a public page) the response links to
+    on this site, to name it by its title; None for other links or what the visitor may not see."""
+    target = targets.resolve_link(url, current_settings().base_url)
+    return target if target is not None and target.can_view(current_user) else None
 
 
 @bp.get("/petitionen/<int:petition_id>/_count")
