@@ -88,6 +88,7 @@ class Run:
     objects: int
     full: Import
     incremental: Import
+    load_after: float = 0.0  # the 1-minute load average after the run: other work on the cores shows
 
     @property
     def objects_per_s(self) -> float:
@@ -203,10 +204,10 @@ def one_run(database: str, number: int, council: BenchCouncil, expected: dict[st
     incremental = timed_import(url, council, expected)
     if not incremental.how.startswith("changes since"):
         incremental.wrong["second run incremental"] = ("changes since", incremental.how)
-    run = Run(database, number, council.total_objects(), full, incremental)
+    run = Run(database, number, council.total_objects(), full, incremental, round(os.getloadavg()[0], 2))
     print(
         f"bench: {database} run {number}: {run.objects_per_s:.0f} objects/s; incremental "
-        f"{incremental.seconds:.1f} s; counts {'exact' if run.exact else 'WRONG'}",
+        f"{incremental.seconds:.1f} s; counts {'exact' if run.exact else 'WRONG'}; load {run.load_after}",
         flush=True,
     )
     for what, (wanted, found) in {**full.wrong, **incremental.wrong}.items():
@@ -215,7 +216,7 @@ def one_run(database: str, number: int, council: BenchCouncil, expected: dict[st
 
 
 def figures(runs: list[Run]) -> str:
-    rows = [("database", "run", "objects", "full s", "objects/s", "incremental s", "counts")]
+    rows = [("database", "run", "objects", "full s", "objects/s", "incremental s", "counts", "load")]
     for run in runs:
         rows.append(
             (
@@ -226,6 +227,7 @@ def figures(runs: list[Run]) -> str:
                 f"{run.objects_per_s:.0f}",
                 f"{run.incremental.seconds:.2f}",
                 "exact" if run.exact else "WRONG",
+                f"{run.load_after:.2f}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -149,7 +149,11 @@ class BenchCouncil:
                 streetAddress=f"Martin-Luther-Ring {n}",
                 postalCode="04109",
                 locality="Musterstadt",
-                geojson={"type": "Point", "coordinates": [12.37 + n / 500, 51.34 + n / 700]},
+                geojson={
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [12.37 + n / 500, 51.34 + n / 700]},
+                    "properties": {},
+                },
             )["id"]
             for n in range(1, shape.locations + 1)
         ]
