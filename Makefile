@@ -58,9 +58,9 @@ test-tools:
 	@scripts/ensure-test-tools
 
 # The page scenarios (bench/run.py), the live-update streams (bench/live_sse.py), a council
-# session watched live (bench/council_live.py), then petitions signing under load
-# (bench/petitions_signing.py); wrk comes from scripts/ensure-bench-tools. All always run, the
-# worst exit status wins.
+# session watched live (bench/council_live.py), petitions signing under load
+# (bench/petitions_signing.py), then an OParl import of 10,000 papers (bench/council_import.py);
+# wrk comes from scripts/ensure-bench-tools. All always run, the worst exit status wins.
 bench: install
 	scripts/ensure-bench-tools || true
 	worst=0; for module in bench.run bench.live_sse bench.council_live bench.petitions_signing bench.council_import; do \
