@@ -100,6 +100,7 @@ def db_session(app) -> Iterator:
     limiter.reset()
     app.extensions["petition_count_cache"].clear()  # cached figures of rolled-back petitions (same ids)
     app.extensions["council_followable"].clear()  # and whether rolled-back meetings exist
+    app.extensions["live_public_topics"].clear()  # the poll fast path's view of public topics, too
     try:
         yield db.session
     finally:

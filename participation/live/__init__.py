@@ -40,7 +40,7 @@ def live_cursor() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from participation.live import subscribers, views  # noqa: F401 - views adds the routes
+    from participation.live import fast_poll, subscribers, views  # noqa: F401 - views adds the routes
     from participation.live.blueprint import bp
 
     settings: Settings = app.extensions["settings"]
@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
             raise ValueError(f"{name.upper()}: at least 1")
     app.extensions["live_broker"] = make_broker(settings)
     app.register_blueprint(bp)
+    fast_poll.install(app)  # unchanged anonymous polls answered before Flask (fast_poll.py)
     errors.answer_json_under(app, bp.url_prefix)
     subscribers.init_app(app)
     app.add_template_global(live_cursor)

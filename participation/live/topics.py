@@ -33,6 +33,18 @@ def register_kind(kind: str, may_follow: Callable[[int, object], bool]) -> None:
     _kinds[kind] = may_follow
 
 
+def rule_for(kind: str) -> Callable[[int, object], bool] | None:
+    """The visibility rule of a kind of topic (None for unknown kinds and `user`)."""
+    return _kinds.get(kind)
+
+
+def parse_topic(raw: str) -> tuple[str, int] | None:
+    """("meeting", 12) for "meeting:12"; None for anything malformed."""
+    match = _TOPIC.fullmatch(raw)
+    number = parse_int(match.group(2)) if match else None
+    return None if number is None else (match.group(1), number)
+
+
 def registered_kinds() -> list[str]:
     return sorted(_kinds)
 
