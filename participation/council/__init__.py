@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         meeting_views,
         models,
         oparl_views,
+        page_cache,
         staff_file_views,
         staff_meeting_views,
         staff_people_views,
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     views.register(app)  # the feature card, the home page's next meeting
     staff_views.register(app)  # the staff pages' OParl import, run as a background job
     commentable.register()  # papers take comments; papers, meetings, organisations followers
+    page_cache.register()  # council writes move the version of the cached page parts on
     live_setup.register(app)  # live sessions: events, the live topic, the JSON API
     app.register_blueprint(bp)
     app.register_blueprint(oparl_bp)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from babel.dates import get_day_names
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from participation.core.inputs import int_arg
 from participation.core.locale import current_locale
 from participation.core.pagination import paginate
-from participation.council import display, loading, page_queries, queries
+from participation.council import display, loading, page_cache, page_queries, queries
 from participation.council.blueprint import bp
-from participation.council.models import Organization
+from participation.council.models import Meeting, Organization
 from participation.council.month import Month, by_day
 from participation.extensions import db
 
@@ -89,7 +90,16 @@ def _weekdays() -> list[tuple[str, str]]:
 
 @bp.get("/rat/sitzungen/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = loading.shown_or_gone(page_queries.meeting_page(meeting_id))
+    found = loading.shown_or_gone(select(Meeting).where(Meeting.id == meeting_id))
+    parts = page_cache.sections("meeting", found.id, lambda: _meeting_sections(meeting_id))
+    return render_template(
+        "council/meeting.html", meeting=found, meeting_head=parts["head"], meeting_body=parts["body"]
+    )
+
+
+def _meeting_sections(meeting_id: int) -> dict[str, str]:
+    """The meeting page's public parts, loaded in full and rendered (page_cache keeps them)."""
+    found = db.session.scalars(page_queries.meeting_page(meeting_id)).one()
     documents = [
         (label, queries.public_file(file))
         for label, file in (
@@ -98,12 +108,15 @@ def meeting(meeting_id: int):
             (_l("Verbatim protocol"), found.verbatim_protocol),
         )
     ]
-    return render_template(
-        "council/meeting.html",
-        meeting=found,
-        organizations=loading.listed(found.organizations),
-        agenda=queries.public_agenda_items(found.agenda_items),
-        documents=[(label, file) for label, file in documents if file is not None],
-        auxiliary_files=queries.public_files(found.auxiliary_files),
-        participants=loading.listed(found.participants),
-    )
+    context = {
+        "meeting": found,
+        "organizations": loading.listed(found.organizations),
+        "agenda": queries.public_agenda_items(found.agenda_items),
+        "documents": [(label, file) for label, file in documents if file is not None],
+        "auxiliary_files": queries.public_files(found.auxiliary_files),
+        "participants": loading.listed(found.participants),
+    }
+    return {
+        "head": render_template("council/_meeting_head.html", **context),
+        "body": render_template("council/_meeting_body.html", **context),
+    }

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from participation.core import features
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
-from participation.council import display, loading, page_queries, queries
+from participation.council import display, loading, page_cache, page_queries, queries
 from participation.council.blueprint import bp
-from participation.council.models import AgendaItem, Meeting, Organization, PaperConsultation, Person
+from participation.council.models import AgendaItem, Meeting, Organization, Paper, PaperConsultation, Person
 from participation.extensions import db
 
 MEETINGS_PER_PAGE = 20
@@ -84,9 +85,16 @@ def _consultation_rows(consultations: list[PaperConsultation]) -> list[Consultat
 
 @bp.get("/rat/vorlagen/<int:paper_id>")
 def paper(paper_id: int):
-    found = loading.shown_or_gone(page_queries.paper_page(paper_id))
-    return render_template(
-        "council/paper.html",
+    found = loading.shown_or_gone(select(Paper).where(Paper.id == paper_id))
+    parts = page_cache.sections("paper", found.id, lambda: _paper_sections(paper_id))
+    return render_template("council/paper.html", paper=found, paper_body=parts["body"])
+
+
+def _paper_sections(paper_id: int) -> dict[str, str]:
+    """The paper page's public parts, loaded in full and rendered (page_cache keeps them)."""
+    found = db.session.scalars(page_queries.paper_page(paper_id)).one()
+    body = render_template(
+        "council/_paper_body.html",
         paper=found,
         main_file=queries.public_file(found.main_file),
         auxiliary_files=queries.public_files(found.auxiliary_files),
@@ -99,6 +107,7 @@ def paper(paper_id: int):
         under_direction_of=loading.listed(found.under_direction_of),
         locations=loading.listed(found.locations),
     )
+    return {"body": body}
 
 
 @bp.get("/rat/personen/<int:person_id>")
