@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from participation.live import views
 from tests.conftest import login
 
 
