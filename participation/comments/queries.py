@@ -100,6 +100,12 @@ def _top_level(target_type: str, target_id: int, sort: Sort):
 
 def thread_page(target_type: str, target_id: int, *, sort: Sort, page: int, viewer=None) -> ThreadPage:
     page = max(page, 1)
+    totals = _totals(target_type, target_id)
+    if not totals["total"]:
+        # Nothing visible, so nothing to show: a hidden comment stays as a placeholder only
+        # above visible replies. Most objects have no comments; their pages skip the rest.
+        return ThreadPage(target_type=target_type, target_id=target_id, sort=sort, page=page, threads=[],
+                          has_more=False, **totals)
     top = list(
         db.session.scalars(
             _top_level(target_type, target_id, sort).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
@@ -118,7 +124,7 @@ def thread_page(target_type: str, target_id: int, *, sort: Sort, page: int, view
         page=page,
         threads=threads,
         has_more=has_more,
-        **_totals(target_type, target_id),
+        **totals,
     )
 
 
