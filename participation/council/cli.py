@@ -103,6 +103,8 @@ def import_oparl_command(
         for line in report.summary_lines():
             click.echo(line)
         raise click.ClickException(str(error)) from error
+    finally:
+        client.close()
     for body in result.bodies:
         how = f"changes since {body.since.isoformat(timespec='seconds')}" if body.since else "in full"
         state = "complete" if body.complete else "INCOMPLETE"

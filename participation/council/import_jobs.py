@@ -90,6 +90,8 @@ def run_requested_import(event: events.Event) -> None:
         _finish(run.id, client.report, [], f"{type(error).__name__}: {error}")
     else:
         _finish(run.id, client.report, result.bodies, None)
+    finally:
+        client.close()
 
 
 def _finish(run_id: int, report, bodies, failure: str | None) -> None:

@@ -57,11 +57,15 @@ def served(worker_database, redis_prefix, tmp_path):
         yield process, port, data
 
 
-def _streams_on_both_workers(process, port, path, wanted=2, limit=60):
-    """Open streams until each worker serves at least one (or `limit` streams are open)."""
+def _streams_on_both_workers(process, port, path, wanted=2, limit=200):
+    """Open streams until each worker serves at least one (or `limit` streams are open). A
+    pause between them lets the worker that accepted the last one go idle, so that on a busy
+    machine the other one wins the accept race too."""
     workers = worker_pids(process.pid)
     streams, by_worker = [], {}
     while len(streams) < limit:
+        if streams:
+            time.sleep(0.02)
         stream = EventStream(port, path)
         assert stream.response.status == 200
         assert stream.next_event("ready") is not None

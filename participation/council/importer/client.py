@@ -75,6 +75,9 @@ class HttpTransport:
         self._public: dict[str, bool] = {}
         self._errors = (requests.ConnectionError, requests.Timeout)
 
+    def close(self) -> None:
+        self.session.close()  # its pooled keep-alive connections
+
     def _check_host(self, url: str) -> None:
         host = urlsplit(url).hostname or ""
         if self.allowed_hosts is not None and host not in self.allowed_hosts:
@@ -187,6 +190,15 @@ class OParlClient:
     learn: bool = True
     max_learned: int = 10
     _ahead: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
+    def close(self) -> None:
+        """Let go of the read-ahead thread and the transport's connections (after a run)."""
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True, cancel_futures=True)
+            self._ahead = None
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            close()
 
     # -- where to ask ----------------------------------------------------------------------
     def locate(self, url: str) -> str:
