@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
+COMMENTS_VERSION_GROUP = "comments"
+
 
 def init_app(app: Flask) -> None:
     from participation.comments import personal_data, services, views
     from participation.comments.blueprint import bp
     from participation.comments.cli import comments_cli
-    from participation.core import events
+    from participation.core import data_versions, events
 
     events.declare_all(services.EVENTS)
     personal_data.register()
+    # pages showing threads keep them for anonymous visitors until a comment, a vote or a name changes
+    data_versions.watch(COMMENTS_VERSION_GROUP, "comment", "comment_vote", "user")
     app.add_template_global(views.comment_section)
     app.register_blueprint(bp)
     app.cli.add_command(comments_cli)

@@ -12,6 +12,7 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.inputs import int_arg
 from participation.core.locale import current_locale
 from participation.core.pagination import paginate
@@ -89,6 +90,7 @@ def _weekdays() -> list[tuple[str, str]]:
 
 
 @bp.get("/rat/sitzungen/<int:meeting_id>")
+@cached_for_anonymous([page_cache.GROUP])
 def meeting(meeting_id: int):
     found = loading.shown_or_gone(select(Meeting).where(Meeting.id == meeting_id))
     parts = page_cache.sections("meeting", found.id, lambda: _meeting_sections(meeting_id))

@@ -13,7 +13,9 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from participation.comments import COMMENTS_VERSION_GROUP
 from participation.core import features
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.council import display, loading, page_cache, page_queries, queries
@@ -84,6 +86,7 @@ def _consultation_rows(consultations: list[PaperConsultation]) -> list[Consultat
 
 
 @bp.get("/rat/vorlagen/<int:paper_id>")
+@cached_for_anonymous([page_cache.GROUP, COMMENTS_VERSION_GROUP])
 def paper(paper_id: int):
     found = loading.shown_or_gone(select(Paper).where(Paper.id == paper_id))
     parts = page_cache.sections("paper", found.id, lambda: _paper_sections(paper_id))

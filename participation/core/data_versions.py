@@ -1,0 +1,95 @@
+"""A version per group of tables that moves on whenever a committed transaction wrote to one.
+
+Caches of rendered pages key their entries by the versions of the data they show, so an
+entry is never read again once that data changed, whoever changed it: the ORM (forms,
+services, the live console) and plain statements through the session alike (the OParl
+importer writes whole pages with INSERT and UPDATE). A version moves only after the commit,
+so a rolled-back request leaves every cache as it was (its tables stay noted and move the
+version with the session's next commit: one render too many, never one too few). Entries of
+older versions are never read again and expire; a version that moves often only costs renders.
+
+Features name their groups in init_app (`watch("council", "council_")`); the listeners on
+the session are installed once per process.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from participation.extensions import cache
+
+_KEY = "data-version:"
+_WRITTEN = "data_versions_written"  # session.info: the table names written in this transaction
+
+# group -> table names or prefixes (a prefix ends with "_"); module level, as the listeners are
+_GROUPS: dict[str, tuple[str, ...]] = {}
+
+
+def watch(group: str, *tables: str) -> None:
+    """Move `group`'s version on after every commit that wrote to one of `tables`."""
+    _GROUPS[group] = tuple(dict.fromkeys((*_GROUPS.get(group, ()), *tables)))
+    _listen()
+
+
+def _matches(table: str, names: tuple[str, ...]) -> bool:
+    return any(table == name or (name.endswith("_") and table.startswith(name)) for name in names)
+
+
+def _note(session: Session, table: str) -> None:
+    session.info.setdefault(_WRITTEN, set()).add(table)
+
+
+def _note_flush(session: Session, _flush_context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(type(obj), "__tablename__", None)
+        if table:
+            _note(session, str(table))
+
+
+def _note_statement(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and getattr(table, "name", None):
+        _note(state.session, str(table.name))
+
+
+def _after_commit(session: Session) -> None:
+    written = session.info.pop(_WRITTEN, None)
+    if not written or not current_app:
+        return
+    for group, names in _GROUPS.items():
+        if any(_matches(table, names) for table in written):
+            bump(group)
+
+
+def bump(group: str) -> None:
+    cache.set(_KEY + group, secrets.token_hex(6), timeout=0)
+
+
+def versions(groups: Iterable[str]) -> str:
+    """The groups' versions as one string for a cache key (one round trip to the cache)."""
+    names = list(groups)
+    found = cache.get_many(*(_KEY + group for group in names))
+    for index, value in enumerate(found):
+        if value is None:  # never written since the cache started: begin one
+            bump(names[index])
+            found[index] = cache.get(_KEY + names[index]) or "none"  # NullCache keeps nothing anyway
+    return ".".join(str(value) for value in found)
+
+
+_listening: list[bool] = []
+
+
+def _listen() -> None:
+    if _listening:
+        return
+    event.listen(Session, "after_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_statement)
+    event.listen(Session, "after_commit", _after_commit)
+    _listening.append(True)
