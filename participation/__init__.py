@@ -15,6 +15,7 @@ from participation import (
     core,
     council,
     live,
+    moderation,
     notifications,
     pages,
     petitions,
@@ -28,7 +29,10 @@ from participation.seed import seed_cli
 from participation.settings import PROJECT_ROOT, Settings
 
 # The explicit list of what this installation is made of (see _init_features).
-FEATURES = (core, pages, accounts, consultations, projects, petitions, council, comments, notifications, live)
+FEATURES = (
+    core, pages, accounts, consultations, projects, petitions, council, comments, notifications, live,
+    moderation,
+)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -45,6 +45,12 @@ ROUTE_ACCESS: dict[str, Access] = {
     "accounts.admin_role_changes": Access.ADMIN,
     "accounts.admin_audit_log": Access.ADMIN,
     "accounts.admin_audit_log_export": Access.ADMIN,
+    # moderation: anyone reports; moderators (and staff) decide; authors see their statements
+    "moderation.report": Access.PUBLIC,
+    "moderation.queue": Access.MODERATOR,
+    "moderation.case": Access.MODERATOR,
+    "moderation.decision": Access.SIGNED_IN,  # the view: the author or a moderator, 404 for others
+    "moderation.appeal": Access.MODERATOR,
     # consultations
     "consultations.index": Access.PUBLIC,
     "consultations.show": Access.PUBLIC,

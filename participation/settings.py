@@ -119,6 +119,12 @@ class Settings:
     petition_confirm_grace_hours: int = 24
     # A moderator who opens a petition for a decision holds it this long for the others.
     petition_hold_minutes: int = 10
+    # Moderation (participation/moderation): content reported by this many different people is
+    # hidden until a moderator decides; a moderator handling a case holds it this long for the
+    # others; authors may appeal a decision for this many days (six months, DSA Art. 20).
+    moderation_report_threshold: int = 3
+    moderation_hold_minutes: int = 5
+    moderation_appeal_days: int = 183
     # Signatures over these limits (per IP network, per mail domain, per petition and hour) are
     # held for staff instead of refused; domains of big mail providers are exempt from the
     # domain limit (comma-separated). RATELIMIT_ENABLED=false switches both off.

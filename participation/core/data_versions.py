@@ -60,6 +60,11 @@ def _note_statement(state) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    # Also called when a SAVEPOINT is released: only the outermost commit makes data visible
+    # to others, and a version moved before it would let a render of the old data be kept
+    # under the new version.
+    if session.in_nested_transaction():
+        return
     written = session.info.pop(_WRITTEN, None)
     if not written or not current_app:
         return
