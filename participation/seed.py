@@ -47,6 +47,7 @@ def seed_users(seeds_dir: Path = SEEDS_DIR) -> int:
 def seed_demo() -> dict[str, int]:
     from participation.consultations.seed import seed_consultations
     from participation.council.seed import seed_council
+    from participation.moderation.seed import seed_moderation
     from participation.petitions.seed import seed_petitions
     from participation.projects.seed import seed_projects
 
@@ -55,6 +56,7 @@ def seed_demo() -> dict[str, int]:
     counts.update(seed_projects(SEEDS_DIR))  # after consultations: reuses their demo residents
     counts.update(seed_petitions(SEEDS_DIR))  # after consultations: its authors are their residents
     counts.update(seed_council(SEEDS_DIR))
+    counts.update(seed_moderation(SEEDS_DIR))  # after projects: reports on comments there
     db.session.commit()
     return counts
 
