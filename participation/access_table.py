@@ -51,6 +51,8 @@ ROUTE_ACCESS: dict[str, Access] = {
     "moderation.case": Access.MODERATOR,
     "moderation.decision": Access.SIGNED_IN,  # the view: the author or a moderator, 404 for others
     "moderation.appeal": Access.MODERATOR,
+    "moderation.transparency_report": Access.PUBLIC,
+    "moderation.transparency_csv": Access.PUBLIC,
     # consultations
     "consultations.index": Access.PUBLIC,
     "consultations.show": Access.PUBLIC,

@@ -7,11 +7,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.core import events
-    from participation.moderation import mails, models, services, views  # noqa: F401 - routes on bp
+    from participation.core import data_versions, events
+    from participation.moderation import mails, models, services, transparency_views, views  # noqa: F401
     from participation.moderation.blueprint import bp
 
     events.declare_all(services.EVENTS)
     mails.register()
+    data_versions.watch(transparency_views.VERSION_GROUP, "moderation_")  # the public report's figures
     app.add_template_global(views.hidden_label, "moderation_hidden_label")
     app.register_blueprint(bp)

@@ -167,3 +167,11 @@ class Appeal(db.Model):
     explanation: Mapped[str | None] = mapped_column(Text)
 
     decision: Mapped[Decision] = relationship()
+
+
+# The kinds of content by table name, for the queue's filter and the transparency report.
+KIND_LABELS = {
+    "comment": _l("Comment"),
+    "idea": _l("Idea"),
+    "petition": _l("Petition"),
+}

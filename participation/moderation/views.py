@@ -15,6 +15,7 @@ from participation.moderation.blueprint import bp
 from participation.moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm
 from participation.moderation.models import (
     ACTION_LABELS,
+    KIND_LABELS,
     REPORT_REASON_LABELS,
     Appeal,
     AppealState,
@@ -223,5 +224,6 @@ def moderation_helpers() -> dict:
         "action_label": lambda code: ACTION_LABELS.get(code, code),
         "visibility_label": lambda code: VISIBILITY_LABELS.get(code, code),
         "reason_labels": REPORT_REASON_LABELS,
+        "kind_labels": KIND_LABELS,
         "now": utcnow(),
     }
