@@ -1,6 +1,7 @@
 """axe-core on the moderation pages (issue 12), German and Arabic: the report form (also sent
-back with its errors), the queue with its dashboard, a case, a statement of reasons and an
-appeal. The demo cases (seeds/moderation) are found in the server's database."""
+back with its errors), the queue with its dashboard, a case, a statement of reasons, an
+appeal and the public transparency report. The demo cases (seeds/moderation) are found in
+the server's database."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ PAGES = [
     ModerationPage("case-errors", "/moderation/faelle/{case}", role="staff", submit_empty=True),
     ModerationPage("decision", "/moderation/entscheidungen/{decision}", role="moderator"),
     ModerationPage("appeal", "/moderation/beschwerden/{appeal}", role="staff"),
+    ModerationPage("transparency", "/transparenz"),
 ]
 
 

@@ -3,6 +3,9 @@ different reporters the content is hidden until a moderator decides."""
 
 from __future__ import annotations
 
+from participation.comments import services as comments
+from participation.comments.models import Comment
+from participation.core import targets
 from participation.extensions import db
 from participation.moderation.models import Report
 from tests.moderation.conftest import comment_state, send_report, signed_in, the_case
@@ -60,6 +63,7 @@ def test_illegal_content_needs_where_why_and_good_faith(app, posted):
 
 
 def test_three_different_reporters_hide_the_comment_until_a_decision(app, posted, user_factory):
+    reply_to_the_comment(app, posted, user_factory)  # a placeholder stands above visible replies
     for _ in range(2):
         send_report(signed_in(app, user_factory)[0], posted.comment_id)
     assert comment_state(app, posted.comment_id)[0] == "visible"
@@ -68,6 +72,15 @@ def test_three_different_reporters_hide_the_comment_until_a_decision(app, posted
     page = app.test_client().get(posted.project_path).get_data(as_text=True)
     assert "Ihr seid alle Idioten" not in page
     assert "Ausgeblendet, während die Moderation Meldungen dazu prüft." in page
+    assert "Bitte bleiben Sie sachlich." in page
+
+
+def reply_to_the_comment(app, posted, user_factory) -> None:
+    with app.test_request_context():
+        parent = db.session.get(Comment, posted.comment_id)
+        target = targets.resolve(parent.target_type, parent.target_id)
+        comments.add_reply(target, parent, db.session.merge(user_factory()), "Bitte bleiben Sie sachlich.")
+        db.session.commit()
 
 
 def test_nobody_reports_what_does_not_exist(app, posted):
