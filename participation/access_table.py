@@ -49,10 +49,16 @@ ROUTE_ACCESS: dict[str, Access] = {
     "moderation.report": Access.PUBLIC,
     "moderation.queue": Access.MODERATOR,
     "moderation.case": Access.MODERATOR,
+    "moderation.bulk_decide": Access.MODERATOR,
     "moderation.decision": Access.SIGNED_IN,  # the view: the author or a moderator, 404 for others
     "moderation.appeal": Access.MODERATOR,
     "moderation.transparency_report": Access.PUBLIC,
     "moderation.transparency_csv": Access.PUBLIC,
+    "moderation.settings": Access.STAFF,
+    "moderation.save_watch_words": Access.STAFF,
+    "moderation.switch_on_premoderation": Access.STAFF,
+    "moderation.switch_on_for_petitions": Access.STAFF,
+    "moderation.switch_off_premoderation": Access.STAFF,
     # consultations
     "consultations.index": Access.PUBLIC,
     "consultations.show": Access.PUBLIC,

@@ -122,9 +122,11 @@ class Settings:
     # Moderation (participation/moderation): content reported by this many different people is
     # hidden until a moderator decides; a moderator handling a case holds it this long for the
     # others; authors may appeal a decision for this many days (six months, DSA Art. 20).
+    # New content with more links than this goes into the queue (it stays visible).
     moderation_report_threshold: int = 3
     moderation_hold_minutes: int = 5
     moderation_appeal_days: int = 183
+    moderation_max_links: int = 3
     # Signatures over these limits (per IP network, per mail domain, per petition and hour) are
     # held for staff instead of refused; domains of big mail providers are exempt from the
     # domain limit (comma-separated). RATELIMIT_ENABLED=false switches both off.

@@ -40,6 +40,7 @@ VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.ja
 LANGUAGES = ("de", "ar")
 DEMO_ACCOUNTS = {
     "resident": "resident@example.org",
+    "moderator": "moderator@example.org",
     "staff": "staff@example.org",
     "admin": "admin@example.org",
 }
@@ -87,6 +88,7 @@ NOT_PAGES = {
     # the live page's changing part as its live updates fetch it: checked as an htmx fragment below
     "council.live_state_fragment",
     "council.staff_file",  # a staff member's view of a document: the PDF itself
+    "moderation.transparency_csv",  # CSV
 }
 
 
@@ -303,7 +305,40 @@ PAGES = {
                    url_for("council.staff_delete", kind="dokumente", object_id=d.council.public_file)],
     ),
     "council.staff_import": ("staff", lambda d: [url_for("council.staff_import")]),
+    "moderation.report": (
+        "anonymous",
+        lambda d: [url_for("moderation.report", target_type="comment", target_id=_moderation("comment"))],
+    ),
+    "moderation.queue": (
+        "moderator",
+        lambda d: [url_for("moderation.queue"),
+                   url_for("moderation.queue", sort="most_reported", reason="spam")],
+    ),
+    "moderation.case": ("moderator", lambda d: [url_for("moderation.case", case_id=_moderation("case"))]),
+    "moderation.decision": (
+        "moderator", lambda d: [url_for("moderation.decision", decision_id=_moderation("decision"))]
+    ),
+    "moderation.appeal": ("staff", lambda d: [url_for("moderation.appeal", appeal_id=_moderation("appeal"))]),
+    "moderation.transparency_report": ("anonymous", lambda d: [url_for("moderation.transparency_report")]),
+    "moderation.settings": ("staff", lambda d: [url_for("moderation.settings")]),
 }
+
+
+def _moderation(kind: str) -> int:
+    """A demo object of moderation (seeds/moderation): a visible comment, an open case, ..."""
+    from participation.comments.models import Comment
+    from participation.extensions import db
+    from participation.moderation.models import Appeal, Decision, ModerationCase
+
+    query = {
+        "comment": select(Comment.id).where(Comment.visibility == "visible").order_by(Comment.id),
+        "case": select(ModerationCase.id).where(ModerationCase.state == "open").order_by(ModerationCase.id),
+        "decision": select(Decision.id).order_by(Decision.id),
+        "appeal": select(Appeal.id).order_by(Appeal.id),
+    }[kind]
+    found = db.session.scalar(query.limit(1))
+    assert found is not None, f"the demo data should have a {kind} for moderation's pages"
+    return found
 
 # What the browser's session holds when it reaches these pages the usual way.
 PAGE_SESSIONS = {"accounts.account_deleted": {"account_deleted": True}}
@@ -340,6 +375,8 @@ FORM_ERRORS = [
     ("staff", "council.staff_upload_file", {"name": "", "role": "auxiliary"}),
     ("staff", "council.staff_new_membership", {"person": "0", "organization": "0"}),
     ("staff", "council.staff_import", {"url": "ftp://ratsinfo.example.de/oparl"}),
+    ("anonymous", "moderation.report", {"reason": "illegal", "explanation": "kurz"}),
+    ("moderator", "moderation.case", {"action": "block", "rule": ""}),
 ]
 
 

@@ -18,6 +18,7 @@ waits in the accept queue.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -54,15 +55,16 @@ def _report_counts(rng: random.Random, budget: int) -> list[int]:
     return counts
 
 
-def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int]:
-    """Write the open cases and reports; returns (cases, reports)."""
+def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int, str]:
+    """Write the open cases and reports; returns (cases, reports, the place with most cases)."""
     rng = random.Random(12)  # the same queue every run
     now = datetime.now(UTC)
     with psycopg.connect(database_url) as conn, conn.cursor() as cur:
         cur.execute("SELECT id FROM project WHERE published ORDER BY id")
         projects = [row[0] for row in cur.fetchall()]
-        cur.execute("SELECT id FROM idea ORDER BY id")
-        ideas = [row[0] for row in cur.fetchall()]
+        cur.execute("SELECT id, consultation_id FROM idea ORDER BY id")
+        idea_places = dict(cur.fetchall())
+        ideas = list(idea_places)
         cur.execute("SELECT id FROM petition ORDER BY id")
         petitions = [row[0] for row in cur.fetchall()]
         cur.execute('SELECT id FROM "user" WHERE deleted_at IS NULL ORDER BY id')
@@ -112,6 +114,12 @@ def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int]:
         cur.execute("SELECT coalesce(max(id), 0) FROM moderation_case")
         case_id = cur.fetchone()[0]
         case_rows, report_rows, hidden = [], [], {"comment": [], "idea": [], "petition": []}
+        comment_projects = {row[0]: row[1] for row in comment_rows}
+        places = {
+            "comment": lambda i: ("project", comment_projects[i]),
+            "idea": lambda i: ("consultation", idea_places[i]),
+            "petition": lambda i: ("petition", i),
+        }
         for (kind, target_id), count in zip(ordered, counts, strict=True):
             case_id += 1
             opened = start + timedelta(seconds=rng.randrange(56 * 86400))
@@ -122,9 +130,10 @@ def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int]:
                     kind,
                     target_id,
                     "automated" if automated else "reports",
-                    "Wortliste: 3 Treffer" if automated else None,
+                    "words:vollidiot" if automated else None,
                     count,
                     opened,
+                    *places[kind](target_id),
                 )
             )
             reason = rng.choice(REASONS)
@@ -150,7 +159,8 @@ def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int]:
                 hidden[kind].append(target_id)
         cur.executemany(
             "INSERT INTO moderation_case (id, target_type, target_id, state, origin, flag_reason, "
-            "report_count, opened_at) VALUES (%s, %s, %s, 'open', %s, %s, %s, %s)",
+            "report_count, opened_at, place_type, place_id) "
+            "VALUES (%s, %s, %s, 'open', %s, %s, %s, %s, %s, %s)",
             case_rows,
         )
         cur.executemany(
@@ -171,7 +181,8 @@ def seed_reports(database_url: str = DATABASE_URL) -> tuple[int, int]:
             )
             cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
         conn.commit()
-    return len(case_rows), len(report_rows)
+    busiest = Counter(f"{row[-2]}:{row[-1]}" for row in case_rows).most_common(1)[0][0]
+    return len(case_rows), len(report_rows), busiest
 
 
 def sign_in_as_moderator(base_url: str) -> dict[str, str]:
@@ -189,7 +200,7 @@ def sign_in_as_moderator(base_url: str) -> dict[str, str]:
 
 
 def run(base_url: str) -> Scenario:
-    cases, reports = seed_reports()
+    cases, reports, busiest = seed_reports()
     print(f"bench: moderation: {reports} open reports on {cases} cases", flush=True)
     pages = {
         "bare Flask": BARE_PATH,
@@ -198,6 +209,7 @@ def run(base_url: str) -> Scenario:
         "queue, illegal content": "/moderation/?reason=illegal",
         "queue, ideas": "/moderation/?kind=idea",
         "queue, page 200": "/moderation/?page=200",
+        "queue, the busiest place": f"/moderation/?place={busiest}",
     }
     results = measure_turns(base_url, pages, concurrency=WORKERS, headers=sign_in_as_moderator(base_url))
     baseline = results["bare Flask"]

@@ -42,6 +42,9 @@ class User(TimestampMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None]
     terms_accepted_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Blocked by moderation until then (far in the future: for good); a blocked person reads
+    # but writes nothing (comments, ideas, petitions). Set by moderation's decisions.
+    blocked_until: Mapped[datetime | None]
 
     # The sign-in this request came with (set by accounts.sessions); Flask-Login stores it.
     session_token = None  # a plain attribute, not a column
@@ -69,6 +72,10 @@ class User(TimestampMixin, db.Model):
     @property
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_until is not None and self.blocked_until > utcnow()
 
     @property
     def is_deleted(self) -> bool:

@@ -11,9 +11,10 @@ def init_app(app: Flask) -> None:
     from participation.comments import personal_data, services, views
     from participation.comments.blueprint import bp
     from participation.comments.cli import comments_cli
-    from participation.core import data_versions, events
+    from participation.core import content, data_versions, events
 
     events.declare_all(services.EVENTS)
+    events.subscribe(content.CONTENT_APPROVED, services.on_content_approved)
     personal_data.register()
     # pages showing threads keep them for anonymous visitors until a comment, a vote or a name changes
     data_versions.watch(COMMENTS_VERSION_GROUP, "comment", "comment_vote", "user")

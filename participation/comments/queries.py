@@ -31,6 +31,11 @@ class CommentNode:
     my_vote: int = 0
     replies: list[CommentNode] = field(default_factory=list)
     reply_total: int = 0  # every reply in the thread, also those not loaded
+    waits_for_me: bool = False  # the viewer wrote it and it waits for approval: they see it
+
+    @property
+    def is_pending(self) -> bool:
+        return self.comment.visibility == Visibility.PENDING.value
 
     @property
     def shown_replies(self) -> int:
@@ -42,10 +47,12 @@ class CommentNode:
 
     @property
     def is_placeholder(self) -> bool:
-        return not self.comment.is_visible
+        return not self.comment.is_visible and not self.waits_for_me
 
     def has_visible_content(self) -> bool:
-        return self.comment.is_visible or any(r.has_visible_content() for r in self.replies)
+        return (
+            self.comment.is_visible or self.waits_for_me or any(r.has_visible_content() for r in self.replies)
+        )
 
 
 @dataclass
@@ -194,6 +201,7 @@ def build_threads(top: list[Comment], replies: list[Comment], viewer, keep_empty
             up=up,
             down=down,
             my_vote=mine,
+            waits_for_me=comment.visibility == Visibility.PENDING.value and comment.is_author(viewer),
         )
     for comment in replies:
         parent = nodes.get(comment.parent_id)

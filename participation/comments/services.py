@@ -10,9 +10,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from participation.comments.models import MAX_DEPTH, MAX_LENGTH, Comment, CommentVote, Stance
-from participation.core import events
+from participation.core import events, targets
 from participation.core.access import Role
-from participation.core.content import Visibility
+from participation.core.content import Visibility, initial_visibility
 from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
@@ -38,6 +38,8 @@ def _may_write(user) -> None:
         raise CommentRefused(_l("Please sign in to comment."))
     if not user.email_confirmed:
         raise CommentRefused(_l("Please confirm your email address before you comment."))
+    if user.is_blocked:
+        raise CommentRefused(_l("Your account is blocked by moderation; you cannot write for now."))
 
 
 def _clean_body(body: str | None) -> str:
@@ -79,7 +81,7 @@ def add_comment(target: Target, author, body: str, stance: str | None = None) ->
         stance=_clean_stance(target, stance),
         depth=0,
         is_official=_is_staff(author),
-        visibility=Visibility.VISIBLE.value,
+        visibility=initial_visibility((target.key, target.id)),
     )
     comment.set_body(_clean_body(body))
     db.session.add(comment)
@@ -103,7 +105,7 @@ def add_reply(target: Target, parent: Comment, author, body: str) -> Comment:
         root_id=parent.root_id or parent.id,
         depth=parent.depth + 1,
         is_official=_is_staff(author),
-        visibility=Visibility.VISIBLE.value,
+        visibility=initial_visibility((target.key, target.id)),
     )
     reply.set_body(_clean_body(body))
     db.session.add(reply)
@@ -169,6 +171,8 @@ def vote(target: Target, comment: Comment, user, value: int) -> int:
 
 
 def _notify_new(target: Target, comment: Comment, author, parent: Comment | None) -> None:
+    if comment.visibility == Visibility.PENDING.value:
+        return  # followers hear of it once moderation approves it (on_content_approved)
     events.emit(
         COMMENT_CREATED,
         actor=author,
@@ -177,6 +181,18 @@ def _notify_new(target: Target, comment: Comment, author, parent: Comment | None
         target_id=target.id,
         parent_id=parent.id if parent is not None else None,
     )
+
+
+def on_content_approved(event) -> None:
+    """A comment that waited for approval is public now: its followers hear of it."""
+    if event.subject_type != Comment.__tablename__:
+        return
+    comment = db.session.get(Comment, event.subject_id)
+    target = targets.resolve(comment.target_type, comment.target_id) if comment is not None else None
+    if target is None or not comment.is_visible:
+        return
+    parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    _notify_new(target, comment, comment.author, parent)
 
 
 def rerender_all(batch: int = 500) -> int:

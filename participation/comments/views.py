@@ -29,6 +29,10 @@ from participation.extensions import db, htmx, limiter
 _NEWS_KEY = "comment_news"
 
 
+def _waits() -> str:
+    return _("Thank you. Your comment waits for approval by the moderation; until then only you can see it.")
+
+
 def _per_account() -> str:
     # the user id, not the login token: limiter keys end up in Redis
     return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{request.remote_addr}"
@@ -150,7 +154,7 @@ def create(target_type: str, target_id: int):
             form.body.errors = [str(refused.message)]
         else:
             db.session.commit()
-            message = _("Your comment has been published.")
+            message = _("Your comment has been published.") if comment.is_visible else _waits()
             if not htmx:
                 return _land_on(comment, target, message)
             return _respond(
@@ -177,7 +181,9 @@ def reply(comment_id: int):
             form.body.errors = [str(refused.message)]
         else:
             db.session.commit()
-            return _land_on(answer, target, _("Your answer has been published."))
+            return _land_on(
+                answer, target, _("Your answer has been published.") if answer.is_visible else _waits()
+            )
     return show_form(
         "comments/reply.html", form, parent=parent, target=target, node=queries.node_for(parent, current_user)
     )

@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from participation.consultations.models import Consultation, Idea
 from participation.core import targets
@@ -37,5 +38,9 @@ def register() -> None:
             authors=lambda consultation: [consultation.created_by_id],
             commentable=False,  # residents answer a consultation with ideas, and comment on those
             label=_l("consultation"),
+            page=("consultations.show", "slug"),
+            id_for_slug=lambda slug: db.session.scalar(
+                select(Consultation.id).where(Consultation.slug == slug)
+            ),
         )
     )

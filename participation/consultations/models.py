@@ -202,7 +202,12 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
         return self.state != State.DRAFT.value or _is_staff(user)
 
     def can_add_idea(self, user) -> bool:
-        return self.is_open and bool(getattr(user, "is_authenticated", False)) and user.email_confirmed
+        return (
+            self.is_open
+            and bool(getattr(user, "is_authenticated", False))
+            and user.email_confirmed
+            and not user.is_blocked
+        )
 
     @classmethod
     def public(cls):

@@ -21,9 +21,9 @@ from participation.consultations.models import (
     MapLayer,
     State,
     Support,
-    Visibility,
 )
 from participation.core import audit, events, geo, slugs, uploads
+from participation.core.content import initial_visibility
 from participation.core.database import insert_for
 from participation.core.models import utcnow
 from participation.core.urls import external_url
@@ -280,7 +280,7 @@ def save_idea(
             consultation=consultation,
             author_id=author.id,
             status=IdeaStatus.RECEIVED.value,
-            visibility=Visibility.VISIBLE.value,
+            visibility=initial_visibility(("consultation", consultation.id)),
         )
         db.session.add(idea)
     idea.title = title.strip()

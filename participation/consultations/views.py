@@ -116,7 +116,10 @@ def new_idea(slug: str):
         saved = _save_idea_from(form, consultation, None)
         if saved is not None:
             db.session.commit()
-            flash(_("Thank you. Your idea has been published."), "success")
+            if saved.is_visible:
+                flash(_("Thank you. Your idea has been published."), "success")
+            else:
+                flash(_("Thank you. Your idea waits for approval by the moderation."), "success")
             return redirect(url_for("consultations.idea", slug=slug, idea_id=saved.id))
     return show_form(
         "consultations/idea_form.html",

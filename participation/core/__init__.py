@@ -8,9 +8,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """What the kernel itself serves and listens to: uploaded files, the mail outbox, deletions,
     the intake lists of the hot paths."""
-    from participation.core import intake, mail, media, uploads
+    from participation.core import content, intake, mail, media, uploads
     from participation.core.cli import jobs_cli, mail_cli
 
+    content.init_app()
     mail.init_app(app)
     intake.init_app(app)
     uploads.init_app(app)

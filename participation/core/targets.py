@@ -52,6 +52,8 @@ class TargetType:
     # the endpoint of its public page and the argument holding its id, so that a link to the
     # page (a petition's response pointing to a council paper) can be named by its title
     page: tuple[str, str] | None = None
+    # for a page addressed by slug: slug -> the object's id (or None)
+    id_for_slug: Callable[[str], int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,5 +131,7 @@ def resolve_link(url: str | None, base_url: str = "") -> Target | None:
     for target_type in _types.values():
         if target_type.page and target_type.page[0] == endpoint:
             target_id = arguments.get(target_type.page[1])
+            if isinstance(target_id, str) and target_type.id_for_slug is not None:
+                target_id = target_type.id_for_slug(target_id)
             return resolve(target_type.key, target_id) if isinstance(target_id, int) else None
     return None

@@ -7,12 +7,23 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participation.core import data_versions, events
-    from participation.moderation import mails, models, services, transparency_views, views  # noqa: F401
+    from participation.core import content, data_versions, events
+    from participation.moderation import (  # noqa: F401
+        mails,
+        models,
+        screening,
+        services,
+        settings_views,
+        transparency_views,
+        views,
+    )
     from participation.moderation.blueprint import bp
 
     events.declare_all(services.EVENTS)
+    content.register_premoderation(screening.is_premoderated)
+    events.subscribe(content.CONTENT_CREATED, screening.on_content_created)
     mails.register()
     data_versions.watch(transparency_views.VERSION_GROUP, "moderation_")  # the public report's figures
     app.add_template_global(views.hidden_label, "moderation_hidden_label")
+    app.add_template_global(screening.describe, "flag_description")
     app.register_blueprint(bp)

@@ -2,11 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from participation.core.forms import choices, max_length, required, strip_whitespace
-from participation.moderation.models import ACTION_LABELS, REPORT_REASON_LABELS, ReportReason
+from participation.moderation.models import ACTION_LABELS, REPORT_REASON_LABELS, Action, ReportReason
 
 
 class ReportForm(FlaskForm):
@@ -87,9 +95,40 @@ class DecisionForm(FlaskForm):
         description=_l("What you found. The author receives this as the statement of reasons."),
     )
 
-    def validate_reason_category(self, field):
-        if self.action.data == "hide" and not field.data:
-            raise ValidationError(_l("Choose why the content is hidden."))
+    passage = TextAreaField(
+        _l("Passage to remove (when removing a passage)"),
+        validators=[Optional(), max_length(2000)],
+        description=_l(
+            "Copy it exactly from the post. It is replaced by […]; the original stays in the audit log."
+        ),
+    )
+    block_days = SelectField(
+        _l("Block the author for (when blocking)"),
+        choices=choices(
+            [("7", _l("7 days")), ("30", _l("30 days")), ("90", _l("90 days")), ("0", _l("for good"))]
+        ),
+        default="7",
+    )
+    hide_pending = BooleanField(_l("Also hide what the author has waiting for approval"))
+
+    def validate(self, extra_validators=None) -> bool:
+        # Which fields an action needs; checked here because Optional() ends a field's chain
+        # when it is empty, before inline validators would run.
+        valid = super().validate(extra_validators)
+        needs = {
+            "hide": [(self.reason_category, _l("Choose why the content is hidden."))],
+            "block": [(self.reason_category, _l("Choose why the content is hidden."))],
+            "redact": [(self.passage, _l("Copy the passage to remove into the field."))],
+        }
+        for field, message in needs.get(self.action.data, []):
+            if not (field.data or "").strip():
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    @property
+    def chosen_block_days(self) -> int | None:
+        return int(self.block_days.data) if self.action.data == "block" else None
 
 
 class AppealForm(FlaskForm):
@@ -109,3 +148,62 @@ class AppealDecisionForm(FlaskForm):
         validators=[required()],
     )
     explanation = TextAreaField(_l("Explanation for the author"), validators=[required(), max_length(2000)])
+
+
+class WatchWordsForm(FlaskForm):
+    """One list per language; each line one word or phrase."""
+
+    words_de = TextAreaField(_l("Watch words in German"), validators=[Optional(), max_length(20000)])
+    words_en = TextAreaField(_l("Watch words in English"), validators=[Optional(), max_length(20000)])
+    words_uk = TextAreaField(_l("Watch words in Ukrainian"), validators=[Optional(), max_length(20000)])
+    words_ar = TextAreaField(_l("Watch words in Arabic"), validators=[Optional(), max_length(20000)])
+
+
+class PreModerationForm(FlaskForm):
+    page_url = StringField(
+        _l("Address of the page"),
+        validators=[required(), max_length(500)],
+        description=_l(
+            "The address of a consultation (its new ideas wait), a project or a council paper (its new "
+            "comments wait), as it appears in the browser."
+        ),
+    )
+
+
+# The actions that fit many cases at once; removing a passage and blocking are one by one.
+BULK_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE, Action.DISMISS)
+
+
+class BulkDecisionForm(FlaskForm):
+    case_ids = SelectMultipleField(
+        _l("Cases"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Select at least one case."))],
+    )
+    action = RadioField(
+        _l("Decision for the selected cases"),
+        choices=choices((a.value, ACTION_LABELS[a]) for a in BULK_ACTIONS),
+        validators=[required()],
+    )
+    reason_category = RadioField(
+        _l("Reason shown to the public (when hiding)"),
+        choices=choices(REPORT_REASON_LABELS.items()),
+        validators=[Optional()],
+    )
+    rule = StringField(_l("Rule the decision rests on"), validators=[required(), max_length(200)])
+    facts = TextAreaField(
+        _l("Facts and circumstances"),
+        validators=[required(), max_length(2000)],
+        description=_l("Every author receives this as the statement of reasons."),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.action.data == Action.HIDE.value and not self.reason_category.data:
+            self.reason_category.errors = [
+                *self.reason_category.errors,
+                _l("Choose why the content is hidden."),
+            ]
+            valid = False
+        return valid

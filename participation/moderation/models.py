@@ -57,6 +57,9 @@ class Action(StrEnum):
     HIDE = "hide"  # the public sees a placeholder with the reason category
     RESTORE = "restore"  # a hidden item becomes visible again
     DISMISS = "dismiss"  # the reports are closed, nothing changes on the content
+    REDACT = "redact"  # a passage (personal data) is cut out; the original stays in the audit log
+    WARN = "warn"  # the content stays as it is; the author is warned
+    BLOCK = "block"  # the content is hidden and its author cannot write for a time or for good
 
 
 ACTION_LABELS = {
@@ -64,7 +67,11 @@ ACTION_LABELS = {
     Action.HIDE: _l("Hide"),
     Action.RESTORE: _l("Restore"),
     Action.DISMISS: _l("Dismiss the reports"),
+    Action.REDACT: _l("Remove a passage"),
+    Action.WARN: _l("Warn the author"),
+    Action.BLOCK: _l("Hide and block the author"),
 }
+REDACTED = "[…]"  # what stands where a passage was removed
 
 
 class ModerationCase(db.Model):
@@ -73,6 +80,7 @@ class ModerationCase(db.Model):
         # the queue: open cases, oldest first, and "is there an open case for this item?"
         Index("ix_moderation_case_state_opened", "state", "opened_at"),
         Index("ix_moderation_case_target", "target_type", "target_id", "state"),
+        Index("ix_moderation_case_place", "state", "place_type", "place_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +89,10 @@ class ModerationCase(db.Model):
     state: Mapped[str] = mapped_column(String(10), default=CaseState.OPEN.value)
     origin: Mapped[str] = mapped_column(String(20), default=CaseOrigin.REPORTS.value)
     flag_reason: Mapped[str | None] = mapped_column(String(200))  # what the automated check found
+    # Where the content stands (a comment's project or paper, an idea's consultation), for the
+    # queue's filter by place.
+    place_type: Mapped[str | None] = mapped_column(String(40))
+    place_id: Mapped[int | None]
     # Derived from the reports (recounted, never incremented) so the queue can sort without a join.
     report_count: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -137,6 +149,7 @@ class Decision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     appeal_until: Mapped[datetime | None]  # six months for the author to appeal (Art. 20)
+    blocked_until: Mapped[datetime | None]  # for a block: until when the author cannot write
 
     case: Mapped[ModerationCase] = relationship()
     moderator = relationship("User", foreign_keys=[moderator_id])
@@ -167,6 +180,31 @@ class Appeal(db.Model):
     explanation: Mapped[str | None] = mapped_column(Text)
 
     decision: Mapped[Decision] = relationship()
+
+
+class PreModeration(db.Model):
+    """Where new content waits for approval: ("consultation", id) for its ideas, a project's or
+    paper's comments by (kind, id), ("petition", None) for the comments on every petition."""
+
+    __tablename__ = "moderation_premoderation"
+    __table_args__ = (UniqueConstraint("scope_type", "scope_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_type: Mapped[str] = mapped_column(String(40))
+    scope_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class WatchWord(db.Model):
+    """A word or phrase that puts new content into the queue (it stays visible meanwhile)."""
+
+    __tablename__ = "moderation_watch_word"
+    __table_args__ = (UniqueConstraint("locale", "word"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(String(5))
+    word: Mapped[str] = mapped_column(String(100))
 
 
 # The kinds of content by table name, for the queue's filter and the transparency report.

@@ -9,11 +9,18 @@ from participation.moderation.models import Appeal, AppealState, CaseState, Deci
 SORTS = ("oldest", "most_reported")
 
 
-def open_cases(kind: str | None = None, reason: str | None = None, sort: str = "oldest") -> Select:
-    """Open cases, oldest first (or most reported first), filtered by kind and reason."""
+def open_cases(
+    kind: str | None = None,
+    reason: str | None = None,
+    sort: str = "oldest",
+    place: tuple[str, int] | None = None,
+) -> Select:
+    """Open cases, oldest first (or most reported first), filtered by kind, reason and place."""
     query = select(ModerationCase).where(ModerationCase.state == CaseState.OPEN.value)
     if kind:
         query = query.where(ModerationCase.target_type == kind)
+    if place:
+        query = query.where(ModerationCase.place_type == place[0], ModerationCase.place_id == place[1])
     if reason:
         query = query.where(exists().where(Report.case_id == ModerationCase.id, Report.reason == reason))
     if sort == "most_reported":
@@ -27,6 +34,18 @@ def reasons_by_case(case_ids: list[int]) -> Select:
         select(Report.case_id, Report.reason, func.count(Report.id))
         .where(Report.case_id.in_(case_ids))
         .group_by(Report.case_id, Report.reason)
+    )
+
+
+def open_places(limit: int = 30) -> Select:
+    """(kind, id, open cases) of the places with the most open cases, for the place filter."""
+    count = func.count(ModerationCase.id)
+    return (
+        select(ModerationCase.place_type, ModerationCase.place_id, count)
+        .where(ModerationCase.state == CaseState.OPEN.value, ModerationCase.place_type.is_not(None))
+        .group_by(ModerationCase.place_type, ModerationCase.place_id)
+        .order_by(count.desc(), ModerationCase.place_type, ModerationCase.place_id)
+        .limit(limit)
     )
 
 

@@ -1,5 +1,6 @@
 """Demo moderation from seeds/moderation/moderation.yaml: reported comments on the demo
-projects, one hidden with a statement of reasons and appealed, the rest in the queue.
+projects, one hidden with a statement of reasons and appealed, the rest in the queue, and
+the watch-word lists the automated check starts with.
 
 Written straight through the models with the dates of the seed file (the services would
 stamp everything "now" and send mails); idempotent by the comment's text."""
@@ -17,14 +18,23 @@ from participation.comments.models import Comment
 from participation.core.content import Visibility
 from participation.core.models import utcnow
 from participation.extensions import db
-from participation.moderation.models import Appeal, CaseState, Decision, ModerationCase, Report
+from participation.moderation.models import Appeal, CaseState, Decision, ModerationCase, Report, WatchWord
 from participation.projects.models import Project
 
 
 def seed_moderation(seeds_dir: Path) -> dict[str, int]:
     data = yaml.safe_load((seeds_dir / "moderation" / "moderation.yaml").read_text(encoding="utf-8"))
-    counts = {"moderation_cases": 0, "moderation_reports": 0}
+    counts = {"moderation_cases": 0, "moderation_reports": 0, "watch_words": 0}
     now = utcnow()
+    for locale, words in (data.get("watch_words") or {}).items():
+        for word in words:
+            folded = word.casefold()
+            if db.session.scalar(
+                select(WatchWord.id).where(WatchWord.locale == locale, WatchWord.word == folded)
+            ):
+                continue
+            db.session.add(WatchWord(locale=locale, word=folded))
+            counts["watch_words"] += 1
     for entry in data["cases"]:
         if db.session.scalar(select(Comment.id).where(Comment.body == entry["body"])) is not None:
             continue
@@ -46,6 +56,8 @@ def seed_moderation(seeds_dir: Path) -> dict[str, int]:
         case = ModerationCase(
             target_type="comment",
             target_id=comment.id,
+            place_type="project",
+            place_id=project.id,
             opened_at=now - timedelta(days=max(r["days_ago"] for r in entry["reports"])),
         )
         db.session.add(case)

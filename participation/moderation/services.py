@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from participation.accounts.models import User
 from participation.core import audit, events
-from participation.core.content import Visibility
+from participation.core.content import CONTENT_APPROVED, CONTENT_TYPES, Visibility
 from participation.core.models import utcnow
 from participation.core.settings_access import current_settings
 from participation.extensions import db
 from participation.moderation import content, mails
 from participation.moderation.models import (
+    REDACTED,
     Action,
     Appeal,
     AppealState,
@@ -77,10 +79,18 @@ def open_case_of(target_type: str, target_id: int) -> ModerationCase | None:
     )
 
 
-def _open_case(target_type: str, target_id: int, origin: CaseOrigin) -> ModerationCase:
+def open_case(target_type: str, target_id: int, origin: CaseOrigin) -> ModerationCase:
     case = open_case_of(target_type, target_id)
     if case is None:
-        case = ModerationCase(target_type=target_type, target_id=target_id, origin=origin.value)
+        obj = content.load(target_type, target_id)
+        place_type, place_id = content.place_of(target_type, obj) if obj is not None else (None, None)
+        case = ModerationCase(
+            target_type=target_type,
+            target_id=target_id,
+            origin=origin.value,
+            place_type=place_type,
+            place_id=place_id,
+        )
         db.session.add(case)
         db.session.flush()
     return case
@@ -110,7 +120,7 @@ def report(
     )
     if already is not None:
         raise AlreadyReported(_("You have already reported this. Moderators will look at it."))
-    case = _open_case(target_type, target_id, CaseOrigin.REPORTS)
+    case = open_case(target_type, target_id, CaseOrigin.REPORTS)
     row = Report(
         case_id=case.id,
         target_type=target_type,
@@ -157,42 +167,122 @@ def hold(case: ModerationCase, moderator) -> None:
 
 
 def _visibility_after(action: Action, obj) -> tuple[str, str | None]:
-    if action is Action.HIDE:
+    if action in (Action.HIDE, Action.BLOCK):
         return Visibility.HIDDEN.value, None  # the reason is set from the decision's category
-    if action in (Action.APPROVE, Action.RESTORE):
-        return Visibility.VISIBLE.value, None
-    # dismiss: nothing changes, except that a hide by the reports' threshold ends
-    if obj.visibility == Visibility.HIDDEN.value and obj.hidden_reason == HIDDEN_BY_REPORTS:
-        return Visibility.VISIBLE.value, None
+    if action in (Action.APPROVE, Action.RESTORE, Action.REDACT):
+        return Visibility.VISIBLE.value, None  # a redacted post is fine once the passage is out
+    waiting = obj.visibility == Visibility.PENDING.value
+    hidden_by_reports = obj.visibility == Visibility.HIDDEN.value and obj.hidden_reason == HIDDEN_BY_REPORTS
+    if action is Action.WARN and (waiting or hidden_by_reports):
+        return Visibility.VISIBLE.value, None  # the post may stay; its author is warned
+    if action is Action.DISMISS and hidden_by_reports:
+        return Visibility.VISIBLE.value, None  # the reports were unfounded: the hide ends
     return obj.visibility, obj.hidden_reason
 
 
+BLOCK_DAYS = (7, 30, 90, 0)  # 0: for good
+FOR_GOOD = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _check_reasons(chosen: Action, obj, rule: str, facts: str, reason_category, passage, block_days) -> None:
+    if not rule.strip() or not facts.strip():
+        raise ModerationError(_("Give the rule and the facts the decision rests on."))
+    if chosen in (Action.HIDE, Action.BLOCK) and reason_category not in {r.value for r in ReportReason}:
+        raise ModerationError(_("Choose why the content is hidden."))
+    if chosen is Action.DISMISS and obj.visibility == Visibility.PENDING.value:
+        raise ModerationError(_("Content that waits for approval is approved or hidden, not dismissed."))
+    if chosen is Action.REDACT and not (passage or "").strip():
+        raise ModerationError(_("Copy the passage to remove into the field."))
+    if chosen is Action.REDACT and passage.strip() not in content.all_text(obj):
+        raise ModerationError(_("The passage does not occur in the post; copy it exactly."))
+    if chosen is Action.BLOCK and block_days not in BLOCK_DAYS:
+        raise ModerationError(_("Choose how long the author is blocked."))
+    if chosen is Action.BLOCK and obj.author_id is None:
+        raise ModerationError(_("The author's account no longer exists; hide the post instead."))
+
+
+def _redact(obj, passage: str) -> None:
+    """Cut the passage out of every text of the post; the original stays only in the audit."""
+    for name in ("title", *content.TEXT_FIELDS):
+        text = getattr(obj, name, None)
+        if isinstance(text, str) and passage in text:
+            setter = getattr(obj, f"set_{name}", None)  # a comment renders its HTML again
+            redacted = text.replace(passage, REDACTED)
+            setter(redacted) if setter else setattr(obj, name, redacted)
+
+
+def _block_author(obj, moderator, until: datetime, hide_pending: bool, reason_category: str) -> None:
+    author = db.session.get(User, obj.author_id)
+    before = author.blocked_until
+    author.blocked_until = until
+    audit.record(
+        moderator,
+        "moderation.blocked",
+        "user",
+        author.id,
+        before={"blocked_until": before.isoformat() if before else None},
+        after={"blocked_until": until.isoformat()},
+    )
+    if not hide_pending:
+        return
+    for cls in CONTENT_TYPES:  # what waits for approval goes with them
+        for waiting in db.session.scalars(
+            select(cls).where(cls.author_id == author.id, cls.visibility == Visibility.PENDING.value)
+        ):
+            waiting.visibility, waiting.hidden_reason = Visibility.HIDDEN.value, reason_category
+            audit.record(
+                moderator,
+                "moderation.hide",
+                cls.__tablename__,
+                waiting.id,
+                reason="block",
+                before={"visibility": Visibility.PENDING.value},
+            )
+            waiting_case = open_case_of(cls.__tablename__, waiting.id)
+            if waiting_case is not None:
+                waiting_case.state, waiting_case.decided_at = CaseState.DECIDED.value, utcnow()
+
+
 def decide(
-    case: ModerationCase, moderator, action: str, *, rule: str, facts: str, reason_category: str | None = None
+    case: ModerationCase,
+    moderator,
+    action: str,
+    *,
+    rule: str,
+    facts: str,
+    reason_category: str | None = None,
+    passage: str | None = None,
+    block_days: int | None = None,
+    hide_pending: bool = False,
 ) -> Decision:
     """Decide the open case with its reasons; tells the author and the reporters."""
     if case.state != CaseState.OPEN.value:
         raise ModerationError(_("This case has already been decided."))
     hold(case, moderator)
     chosen = Action(action)
-    if not rule.strip() or not facts.strip():
-        raise ModerationError(_("Give the rule and the facts the decision rests on."))
-    if chosen is Action.HIDE and reason_category not in {r.value for r in ReportReason}:
-        raise ModerationError(_("Choose why the content is hidden."))
     obj = content.load(case.target_type, case.target_id)
     if obj is None:
         raise ModerationError(_("This content does not exist (any more)."))
+    _check_reasons(chosen, obj, rule, facts, reason_category, passage, block_days)
     before = {"visibility": obj.visibility, "hidden_reason": obj.hidden_reason}
+    if chosen is Action.REDACT:
+        before["text"] = content.all_text(obj)  # the original, for the audit only
+        _redact(obj, passage.strip())
+    was_waiting = obj.visibility == Visibility.PENDING.value
     obj.visibility, obj.hidden_reason = _visibility_after(chosen, obj)
-    if chosen is Action.HIDE:
+    if chosen in (Action.HIDE, Action.BLOCK):
         obj.hidden_reason = reason_category
     now = utcnow()
+    blocked_until = None
+    if chosen is Action.BLOCK:
+        blocked_until = now + timedelta(days=block_days) if block_days else FOR_GOOD
+        _block_author(obj, moderator, blocked_until, hide_pending, reason_category)
     decision = Decision(
         case_id=case.id,
         target_type=case.target_type,
         target_id=case.target_id,
         action=chosen.value,
-        reason_category=reason_category if chosen is Action.HIDE else None,
+        reason_category=reason_category if chosen in (Action.HIDE, Action.BLOCK) else None,
         rule=rule.strip(),
         facts=facts.strip(),
         automated=case.origin == CaseOrigin.AUTOMATED.value,
@@ -200,6 +290,7 @@ def decide(
         author_id=obj.author_id,
         created_at=now,
         appeal_until=now + timedelta(days=current_settings().moderation_appeal_days),
+        blocked_until=blocked_until,
     )
     db.session.add(decision)
     case.state = CaseState.DECIDED.value
@@ -220,6 +311,8 @@ def decide(
     mails.tell_author(decision, obj)
     mails.tell_reporters(decision, case.reports)
     events.emit("moderation.decided", actor=moderator, subject=obj, decision_id=decision.id)
+    if was_waiting and obj.is_visible:
+        events.emit(CONTENT_APPROVED, actor=moderator, subject=obj)
     return decision
 
 
@@ -255,6 +348,30 @@ def may_decide_appeal(row: Appeal, moderator) -> bool:
     return moderator.id not in (row.decision.moderator_id, row.author_id)
 
 
+def _reverse(decision: Decision, obj, moderator) -> None:
+    """Undo a decision on appeal: a hidden post is shown again and a block ends; an approval
+    is undone by hiding. A warning is withdrawn by the statement alone, and a removed passage
+    stays removed (it held personal data; the original is in the audit log)."""
+    if decision.action in (Action.HIDE.value, Action.BLOCK.value) and obj is not None:
+        obj.visibility, obj.hidden_reason = Visibility.VISIBLE.value, None
+    elif (
+        decision.action in (Action.APPROVE.value, Action.RESTORE.value, Action.DISMISS.value)
+        and obj is not None
+    ):
+        obj.visibility, obj.hidden_reason = Visibility.HIDDEN.value, ReportReason.OTHER.value
+    author = db.session.get(User, decision.author_id) if decision.author_id else None
+    if decision.action == Action.BLOCK.value and author is not None and author.blocked_until:
+        audit.record(
+            moderator,
+            "moderation.unblocked",
+            "user",
+            author.id,
+            before={"blocked_until": author.blocked_until.isoformat()},
+            after={"blocked_until": None},
+        )
+        author.blocked_until = None
+
+
 def decide_appeal(row: Appeal, moderator, outcome: str, explanation: str) -> None:
     if row.state != AppealState.OPEN.value:
         raise ModerationError(_("This appeal has already been decided."))
@@ -264,11 +381,8 @@ def decide_appeal(row: Appeal, moderator, outcome: str, explanation: str) -> Non
     decision = row.decision
     obj = content.load(decision.target_type, decision.target_id)
     before = {"visibility": obj.visibility, "hidden_reason": obj.hidden_reason} if obj is not None else {}
-    if chosen is AppealState.REVERSED and obj is not None:
-        if decision.action == Action.HIDE.value:
-            obj.visibility, obj.hidden_reason = Visibility.VISIBLE.value, None
-        else:
-            obj.visibility, obj.hidden_reason = Visibility.HIDDEN.value, ReportReason.OTHER.value
+    if chosen is AppealState.REVERSED:
+        _reverse(decision, obj, moderator)
     row.state = chosen.value
     row.decided_by_id = moderator.id
     row.decided_at = utcnow()

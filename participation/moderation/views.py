@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from participation.core import targets
 from participation.core.content import Visibility
 from participation.core.forms import show_form
 from participation.core.pagination import paginate
 from participation.extensions import db, limiter
 from participation.moderation import content, queries, services
 from participation.moderation.blueprint import bp
-from participation.moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, ReportForm
+from participation.moderation.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    BulkDecisionForm,
+    DecisionForm,
+    ReportForm,
+)
 from participation.moderation.models import (
     ACTION_LABELS,
     KIND_LABELS,
@@ -70,20 +78,33 @@ def report(target_type: str, target_id: int):
     )
 
 
-@bp.get("/moderation/")
-def queue():
+def _place_arg() -> tuple[str, int] | None:
+    kind, _sep, number = (request.args.get("place") or "").partition(":")
+    return (kind, int(number)) if kind and number.isdigit() else None
+
+
+def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200):
     kind = request.args.get("kind") or None
     kind = kind if kind in content.kinds() else None
     reason = request.args.get("reason") or None
     reason = reason if reason in REPORT_REASON_LABELS else None
     sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "oldest"
-    page = paginate(queries.open_cases(kind, reason, sort), per_page=QUEUE_PAGE_SIZE)
+    place = _place_arg()
+    page = paginate(queries.open_cases(kind, reason, sort, place), per_page=QUEUE_PAGE_SIZE)
     cases = list(page.items)
     reasons: dict[int, list[tuple[str, int]]] = {}
     for case_id, code, count in db.session.execute(queries.reasons_by_case([c.id for c in cases])):
         reasons.setdefault(case_id, []).append((code, count))
+    busiest = db.session.execute(queries.open_places()).all()
+    loaded = content.preload([(c.target_type, c.target_id) for c in cases])
+    loaded += content.preload([(c.place_type, c.place_id) for c in cases] + [(t, i) for t, i, _n in busiest])
     items = [(case, content.load(case.target_type, case.target_id)) for case in cases]
-    return render_template(
+    places = []
+    for place_type, place_id, count in busiest:
+        target = targets.resolve(place_type, place_id)
+        if target is not None:
+            places.append((f"{place_type}:{place_id}", target.title, count))
+    body = render_template(
         "moderation/queue.html",
         page=page,
         items=items,
@@ -91,12 +112,54 @@ def queue():
         kind=kind,
         reason=reason,
         sort=sort,
+        place=f"{place[0]}:{place[1]}" if place else "",
+        places=places,
         kinds=content.kinds(),
         open_total=db.session.scalar(queries.open_count()),
         oldest=db.session.scalar(queries.oldest_open()),
         mine=list(db.session.scalars(queries.recent_decisions_by(current_user.id, limit=5))),
         appeals=list(db.session.scalars(queries.open_appeals().limit(20))),
+        bulk_form=bulk_form or BulkDecisionForm(),
     )
+    return body, status
+
+
+@bp.get("/moderation/")
+def queue():
+    return _queue_page()
+
+
+@bp.post("/moderation/sammelentscheidung")
+def bulk_decide():
+    """One decision with the same reasons for several cases; a case another moderator holds,
+    or one the action does not fit, is skipped and named."""
+    form = BulkDecisionForm()
+    if not form.validate_on_submit():
+        return _queue_page(bulk_form=form, status=422)
+    decided, skipped = 0, []
+    for case_id in form.case_ids.data:
+        found = db.session.get(ModerationCase, case_id)
+        if found is None or found.state != CaseState.OPEN.value:
+            continue
+        try:
+            with db.session.begin_nested():
+                services.decide(
+                    found,
+                    current_user,
+                    form.action.data,
+                    rule=form.rule.data,
+                    facts=form.facts.data,
+                    reason_category=form.reason_category.data or None,
+                )
+        except services.ModerationError as refused:
+            skipped.append(_("Case %(number)d: %(reason)s", number=case_id, reason=str(refused)))
+        else:
+            decided += 1
+    db.session.commit()
+    flash(ngettext("%(num)d case decided.", "%(num)d cases decided.", decided), "success")
+    for message in skipped:
+        flash(message, "error")
+    return redirect(url_for("moderation.queue"))
 
 
 @bp.route("/moderation/faelle/<int:case_id>", methods=["GET", "POST"])
@@ -121,6 +184,9 @@ def case(case_id: int):
                 rule=form.rule.data,
                 facts=form.facts.data,
                 reason_category=form.reason_category.data or None,
+                passage=form.passage.data,
+                block_days=form.chosen_block_days,
+                hide_pending=bool(form.hide_pending.data),
             )
         except services.ModerationError as refused:
             error = str(refused)

@@ -97,6 +97,8 @@ def _checked_text(title: str, request: str, district: str | None) -> tuple[str, 
 
 def create_draft(author, *, title: str, request: str, background: str = "", district: str | None = None,
                  place: dict | None = None) -> Petition:
+    if author.is_blocked:
+        raise PetitionRuleError(_l("Your account is blocked by moderation; you cannot write for now."))
     title, request, district = _checked_text(title, request, district)
     petition = Petition(
         title=title, request=request, background=(background or "").strip(), district=district,

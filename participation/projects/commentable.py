@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from participation.core import targets
 from participation.core.targets import TargetType
@@ -22,5 +23,7 @@ def register() -> None:
             stances=lambda project: True,
             authors=lambda project: [project.created_by_id],  # who published it hears about comments
             label=_l("project"),
+            page=("projects.show", "slug"),
+            id_for_slug=lambda slug: db.session.scalar(select(Project.id).where(Project.slug == slug)),
         )
     )

@@ -1,0 +1,89 @@
+"""The queue: filtered by place, and several cases decided at once with the same reasons."""
+
+from __future__ import annotations
+
+from tests.conftest import csrf_token
+from tests.moderation.conftest import comment_state, send_report, signed_in, the_case
+
+BULK = "/moderation/sammelentscheidung"
+
+
+def test_the_queue_filters_by_place(app, user_factory, posted):
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    case = the_case(app, posted.comment_id)
+    assert (case.place_type, case.place_id) != (None, None)
+    moderator = signed_in(app, user_factory, role="moderator")[0]
+    page = moderator.get("/moderation/").get_data(as_text=True)
+    assert f'value="{case.place_type}:{case.place_id}"' in page and "Radweg Jahnallee (1)" in page
+    here = moderator.get(f"/moderation/?place={case.place_type}:{case.place_id}").get_data(as_text=True)
+    assert f"/moderation/faelle/{case.id}" in here
+    elsewhere = moderator.get(f"/moderation/?place={case.place_type}:{case.place_id + 999}")
+    assert f"/moderation/faelle/{case.id}" not in elsewhere.get_data(as_text=True)
+
+
+def test_several_cases_are_hidden_at_once_and_each_author_is_told(app, user_factory, posted, outbox):
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    case = the_case(app, posted.comment_id)
+    moderator = signed_in(app, user_factory, role="moderator")[0]
+    outbox.clear()
+    response = moderator.post(
+        BULK,
+        data={
+            "csrf_token": csrf_token(moderator, "/moderation/"),
+            "case_ids": [str(case.id)],
+            "action": "hide",
+            "reason_category": "insult",
+            "rule": "Nutzungsbedingungen § 4",
+            "facts": "Beleidigt andere Teilnehmende.",
+        },
+    )
+    assert response.status_code == 302
+    assert comment_state(app, posted.comment_id) == ("hidden", "insult")
+    assert posted.author_email in {m["To"] for m in outbox.messages}
+
+
+def test_a_bulk_decision_without_selection_or_reason_comes_back_filled_in(app, user_factory, posted):
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    case = the_case(app, posted.comment_id)
+    moderator = signed_in(app, user_factory, role="moderator")[0]
+    token = csrf_token(moderator, "/moderation/")
+    no_selection = moderator.post(
+        BULK, data={"csrf_token": token, "action": "dismiss", "rule": "§ 4", "facts": "Zulässig."}
+    )
+    assert no_selection.status_code == 422 and "Zulässig." in no_selection.get_data(as_text=True)
+    no_reason = moderator.post(
+        BULK,
+        data={
+            "csrf_token": token,
+            "case_ids": [str(case.id)],
+            "action": "hide",
+            "rule": "§ 4",
+            "facts": "X.",
+        },
+    )
+    assert no_reason.status_code == 422
+    assert f'id="select-case-{case.id}" name="case_ids" value="{case.id}" form="bulk-form" checked' in (
+        no_reason.get_data(as_text=True)
+    )  # the selection is kept
+    assert comment_state(app, posted.comment_id)[0] == "visible"
+
+
+def test_a_case_another_moderator_holds_is_skipped_and_named(app, user_factory, posted):
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    case = the_case(app, posted.comment_id)
+    holder = signed_in(app, user_factory, role="moderator")[0]
+    holder.get(f"/moderation/faelle/{case.id}")
+    other = signed_in(app, user_factory, role="moderator")[0]
+    response = other.post(
+        BULK,
+        data={
+            "csrf_token": csrf_token(other, "/moderation/"),
+            "case_ids": [str(case.id)],
+            "action": "dismiss",
+            "rule": "§ 4",
+            "facts": "Zulässig.",
+        },
+        follow_redirects=True,
+    )
+    assert f"{case.id}" in response.get_data(as_text=True)
+    assert the_case(app, posted.comment_id).state == "open"
