@@ -30,8 +30,9 @@ from participation.settings import PROJECT_ROOT, Settings
 
 # The explicit list of what this installation is made of (see _init_features).
 FEATURES = (
-    core, pages, accounts, consultations, projects, petitions, council, comments, notifications, live,
-    moderation,
+    core, pages, accounts, consultations, projects, petitions, council, comments,
+    moderation,  # before notifications, which tell authors of its decisions
+    notifications, live,
 )
 
 

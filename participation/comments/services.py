@@ -81,7 +81,7 @@ def add_comment(target: Target, author, body: str, stance: str | None = None) ->
         stance=_clean_stance(target, stance),
         depth=0,
         is_official=_is_staff(author),
-        visibility=initial_visibility((target.key, target.id)),
+        visibility=initial_visibility(*target.scopes()),
     )
     comment.set_body(_clean_body(body))
     db.session.add(comment)
@@ -105,7 +105,7 @@ def add_reply(target: Target, parent: Comment, author, body: str) -> Comment:
         root_id=parent.root_id or parent.id,
         depth=parent.depth + 1,
         is_official=_is_staff(author),
-        visibility=initial_visibility((target.key, target.id)),
+        visibility=initial_visibility(*target.scopes()),
     )
     reply.set_body(_clean_body(body))
     db.session.add(reply)

@@ -24,6 +24,7 @@ def register() -> None:
             stances=lambda idea: True,
             authors=lambda idea: [idea.author_id],
             label=_l("idea"),
+            within=lambda idea: ("consultation", idea.consultation_id),
         )
     )
 

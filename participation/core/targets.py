@@ -24,6 +24,10 @@ def _nobody(_obj) -> list[int]:
     return []
 
 
+def _nowhere(_obj) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class TargetType:
     """How the generic features talk to one content type.
@@ -54,6 +58,9 @@ class TargetType:
     page: tuple[str, str] | None = None
     # for a page addressed by slug: slug -> the object's id (or None)
     id_for_slug: Callable[[str], int | None] | None = None
+    # the (key, id) of what the object belongs to, such as an idea's consultation: a setting
+    # made there (pre-moderation) covers the comments on the object too
+    within: Callable[[Any], tuple[str, int] | None] = _nowhere
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,11 @@ class Target:
 
     def can_view(self, user) -> bool:
         return bool(self.type.can_view(self.obj, user))
+
+    def scopes(self) -> list[tuple[str, int]]:
+        """Where new comments on it are written: the object itself and what it belongs to."""
+        parent = self.type.within(self.obj)
+        return [(self.key, self.id), *([parent] if parent else [])]
 
     def author_ids(self) -> set[int]:
         return {int(i) for i in self.type.authors(self.obj) if i is not None}

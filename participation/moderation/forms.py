@@ -164,8 +164,8 @@ class PreModerationForm(FlaskForm):
         _l("Address of the page"),
         validators=[required(), max_length(500)],
         description=_l(
-            "The address of a consultation (its new ideas wait), a project or a council paper (its new "
-            "comments wait), as it appears in the browser."
+            "The address of a consultation (its new ideas and the comments on them wait), a project or a "
+            "council paper (its new comments wait), as it appears in the browser."
         ),
     )
 

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -310,10 +310,28 @@ def decide(
     )
     mails.tell_author(decision, obj)
     mails.tell_reporters(decision, case.reports)
-    events.emit("moderation.decided", actor=moderator, subject=obj, decision_id=decision.id)
+    events.emit(
+        "moderation.decided",
+        actor=moderator,
+        subject=obj,
+        decision_id=decision.id,
+        **_for_the_author(case.target_type, obj, decision.id, decision.facts),
+    )
     if was_waiting and obj.is_visible:
         events.emit(CONTENT_APPROVED, actor=moderator, subject=obj)
     return decision
+
+
+def _for_the_author(target_type: str, obj, decision_id: int, text: str) -> dict:
+    """What the author's notification in the app needs: whom, on which page, the statement."""
+    place_type, place_id = content.place_of(target_type, obj)
+    return {
+        "author_id": obj.author_id,
+        "place_type": place_type,
+        "place_id": place_id,
+        "statement_path": url_for("moderation.decision", decision_id=decision_id),
+        "text": text,
+    }
 
 
 def appeal(decision: Decision, author, text: str) -> Appeal:
@@ -399,9 +417,11 @@ def decide_appeal(row: Appeal, moderator, outcome: str, explanation: str) -> Non
         after=after,
     )
     mails.tell_appeal_outcome(row)
+    told = _for_the_author(decision.target_type, obj, decision.id, row.explanation) if obj is not None else {}
     events.emit(
         "moderation.appeal_decided",
         actor=moderator,
         subject=(decision.target_type, decision.target_id),
         appeal_id=row.id,
+        **told,
     )

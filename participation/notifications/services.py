@@ -159,6 +159,18 @@ def target_event(
     return len(notified)
 
 
+def notify_one(user_id: int, kind: str, target: Target, *, link: str, excerpt: str = "",
+               event_id: str | None = None) -> list[int]:
+    """One person hears of something about themselves on `target`'s page (a moderation
+    decision), in the app only: the feature that decided has written to them already."""
+    if kind not in HEADLINES:
+        raise LookupError(f"notification kind {kind!r} is not declared")
+    notified = _notify({user_id}, kind, target, actor=None, excerpt=excerpt, link=link, no_mail={user_id},
+                       event_id=event_id)
+    _announce(notified)
+    return notified
+
+
 def _announce(user_ids: list[int]) -> None:
     if user_ids:
         events.emit(NOTIFICATION_CREATED, user_ids=sorted(user_ids))

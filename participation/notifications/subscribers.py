@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
     # The owners declared these kinds in their init_app, which create_app calls first.
     from participation.comments import services as comments
     from participation.consultations import services as consultations
-    from participation.notifications import council, petitions
+    from participation.notifications import council, moderation, petitions
     from participation.projects import services as projects
 
     jobs.subscribe(comments.COMMENT_CREATED, comment_created)
@@ -93,3 +93,4 @@ def init_app(app: Flask) -> None:
     jobs.subscribe(projects.PROJECT_UPDATED, project_updated)
     petitions.init_app()
     council.init_app()
+    moderation.init_app()

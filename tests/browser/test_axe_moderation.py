@@ -1,7 +1,7 @@
 """axe-core on the moderation pages (issue 12), German and Arabic: the report form (also sent
 back with its errors), the queue with its dashboard, a case, a statement of reasons, an
-appeal and the public transparency report. The demo cases (seeds/moderation) are found in
-the server's database."""
+appeal, the public transparency report and the staff's settings (also sent back with its
+errors). The demo cases (seeds/moderation) are found in the server's database."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ PAGES = [
     ModerationPage("decision", "/moderation/entscheidungen/{decision}", role="moderator"),
     ModerationPage("appeal", "/moderation/beschwerden/{appeal}", role="staff"),
     ModerationPage("transparency", "/transparenz"),
+    ModerationPage("settings", "/moderation/einstellungen", role="staff"),
+    ModerationPage("settings-errors", "/moderation/einstellungen", role="staff", submit_empty=True),
 ]
 
 

@@ -10,6 +10,7 @@ from participation.comments.models import Comment
 from participation.extensions import db
 from participation.moderation.models import ModerationCase
 from tests.conftest import csrf_token
+from tests.consultations.conftest import make_consultation, make_idea  # noqa: F401 (fixtures)
 from tests.moderation.conftest import decide, signed_in
 
 SETTINGS = "/moderation/einstellungen"
@@ -125,3 +126,41 @@ def test_many_links_put_a_new_comment_into_the_queue(app, user_factory, posted):
 def test_only_staff_change_the_settings(app, user_factory, role):
     client = signed_in(app, user_factory, role=role)[0]
     assert client.get(SETTINGS).status_code == 403
+
+
+def test_a_premoderated_consultation_holds_back_new_ideas_and_comments_on_its_ideas(
+    app, user_factory, staff, make_consultation, make_idea  # noqa: F811 (the imported fixtures)
+):
+    consultation = make_consultation()
+    idea = make_idea(consultation)
+    assert (
+        staff_post(
+            staff, f"{SETTINGS}/vormoderation", page_url=f"/beteiligung/{consultation.slug}"
+        ).status_code
+        == 302
+    )
+    resident = user_factory()
+    with app.test_request_context():
+        from participation.comments import services as comments
+        from participation.consultations import services as consultations
+        from participation.core import targets
+
+        author = db.session.merge(resident)
+        new_idea = consultations.save_idea(
+            None,
+            db.session.merge(consultation),
+            author=author,
+            title="Sitzbänke am Karl-Heine-Kanal",
+            body="Bitte mehr Bänke am Ufer.",
+            category=None,
+            geometry={"type": "Point", "coordinates": [12.325, 51.330]},
+            photo=None,
+            photo_description=None,
+        )
+        comment = comments.add_comment(targets.resolve("idea", idea.id), author, "Gute Idee, ich bin dafür.")
+        db.session.commit()
+        assert (new_idea.visibility, comment.visibility) == ("pending", "pending")
+        new_idea_id = new_idea.id
+    assert app.test_client().get(f"/beteiligung/{consultation.slug}/ideen/{new_idea_id}").status_code == 404
+    page = signed_in(app, user_factory, role="moderator")[0].get("/moderation/").get_data(as_text=True)
+    assert "Sitzbänke am Karl-Heine-Kanal" in page and "Gute Idee, ich bin dafür." in page
