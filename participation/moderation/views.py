@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from participation.core import targets
+from participation.core import data_versions, targets
 from participation.core.content import Visibility
 from participation.core.forms import show_form
-from participation.core.pagination import paginate
-from participation.extensions import db, limiter
+from participation.core.pagination import page_number
+from participation.extensions import cache, db, limiter
 from participation.moderation import content, queries, services
 from participation.moderation.blueprint import bp
 from participation.moderation.forms import (
@@ -31,8 +33,10 @@ from participation.moderation.models import (
     Decision,
     ModerationCase,
 )
+from participation.moderation.transparency_views import VERSION_GROUP
 
 QUEUE_PAGE_SIZE = 25
+DASHBOARD_SECONDS = 600  # an entry of a version nobody asks for any more goes after this
 
 
 def _visible_target(target_type: str, target_id: int):
@@ -83,6 +87,18 @@ def _place_arg() -> tuple[str, int] | None:
     return (kind, int(number)) if kind and number.isdigit() else None
 
 
+def _dashboard_figures() -> tuple[int, datetime | None, list[tuple[str, int, int]]]:
+    """Open cases, the oldest one's date and the places with most open cases: three scans of
+    the open cases that every queue page shows, kept until moderation's tables change."""
+    key = f"moderation-dashboard:{data_versions.versions([VERSION_GROUP])}"
+    found = cache.get(key)
+    if found is None:
+        busiest = [tuple(row) for row in db.session.execute(queries.open_places())]
+        found = (db.session.scalar(queries.open_count()), db.session.scalar(queries.oldest_open()), busiest)
+        cache.set(key, found, timeout=DASHBOARD_SECONDS)
+    return found
+
+
 def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200):
     kind = request.args.get("kind") or None
     kind = kind if kind in content.kinds() else None
@@ -90,12 +106,21 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200):
     reason = reason if reason in REPORT_REASON_LABELS else None
     sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "oldest"
     place = _place_arg()
-    page = paginate(queries.open_cases(kind, reason, sort, place), per_page=QUEUE_PAGE_SIZE)
+    open_total, oldest, busiest = _dashboard_figures()
+    unfiltered = not (kind or reason or place)
+    page = db.paginate(
+        queries.open_cases(kind, reason, sort, place),
+        page=page_number(),
+        per_page=QUEUE_PAGE_SIZE,
+        error_out=False,
+        count=not unfiltered,
+    )
+    if unfiltered:
+        page.total = open_total  # the same count, kept with the dashboard's figures
     cases = list(page.items)
     reasons: dict[int, list[tuple[str, int]]] = {}
     for case_id, code, count in db.session.execute(queries.reasons_by_case([c.id for c in cases])):
         reasons.setdefault(case_id, []).append((code, count))
-    busiest = db.session.execute(queries.open_places()).all()
     loaded = content.preload([(c.target_type, c.target_id) for c in cases])
     loaded += content.preload([(c.place_type, c.place_id) for c in cases] + [(t, i) for t, i, _n in busiest])
     items = [(case, content.load(case.target_type, case.target_id)) for case in cases]
@@ -115,8 +140,8 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200):
         place=f"{place[0]}:{place[1]}" if place else "",
         places=places,
         kinds=content.kinds(),
-        open_total=db.session.scalar(queries.open_count()),
-        oldest=db.session.scalar(queries.oldest_open()),
+        open_total=open_total,
+        oldest=oldest,
         mine=list(db.session.scalars(queries.recent_decisions_by(current_user.id, limit=5))),
         appeals=list(db.session.scalars(queries.open_appeals().limit(20))),
         bulk_form=bulk_form or BulkDecisionForm(),

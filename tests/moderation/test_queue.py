@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_caching.backends import SimpleCache
+
+from participation.extensions import cache
 from tests.conftest import csrf_token
 from tests.moderation.conftest import comment_state, send_report, signed_in, the_case
 
@@ -87,3 +90,11 @@ def test_a_case_another_moderator_holds_is_skipped_and_named(app, user_factory, 
     )
     assert f"{case.id}" in response.get_data(as_text=True)
     assert the_case(app, posted.comment_id).state == "open"
+
+
+def test_the_dashboard_figures_follow_new_reports_with_a_real_cache(app, user_factory, posted, monkeypatch):
+    monkeypatch.setitem(app.extensions["cache"], cache, SimpleCache())  # the suite's cache keeps nothing
+    moderator = signed_in(app, user_factory, role="moderator")[0]
+    assert '<dd id="open-total">0</dd>' in moderator.get("/moderation/").get_data(as_text=True)
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    assert '<dd id="open-total">1</dd>' in moderator.get("/moderation/").get_data(as_text=True)
