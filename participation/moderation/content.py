@@ -72,6 +72,19 @@ def place_of(target_type: str, obj) -> tuple[str, int]:
     return target_type, obj.id
 
 
+def thread_around(target_type: str, obj, replies: int = 10) -> tuple[object | None, list]:
+    """For a comment: the one it answers and the first answers to it (a moderator judges a
+    reply by what it replies to); for other content nothing."""
+    cls = content_class(target_type)
+    if cls is None or not hasattr(cls, "parent_id"):
+        return None, []
+    parent = db.session.get(cls, obj.parent_id) if obj.parent_id else None
+    answers = db.session.scalars(
+        select(cls).where(cls.parent_id == obj.id).order_by(cls.created_at, cls.id).limit(replies)
+    )
+    return parent, list(answers)
+
+
 def all_text(obj) -> str:
     """Everything a person wrote in it (title and texts), for the automated checks."""
     parts = [getattr(obj, "title", None)] + [getattr(obj, name, None) for name in TEXT_FIELDS]

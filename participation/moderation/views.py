@@ -225,6 +225,7 @@ def case(case_id: int):
         case=found,
         obj=obj,
         located=content.locate(found.target_type, obj),
+        thread=content.thread_around(found.target_type, obj),
         form=form,
         error=error,
         decisions=list(db.session.scalars(queries.decisions_on(found.target_type, found.target_id))),

@@ -3,6 +3,8 @@ author, audited; blocked people cannot write until the block ends or an appeal l
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -128,3 +130,43 @@ def test_blocking_needs_the_public_reason(app, posted, case, moderator):
     assert decide(moderator, case.id, action="block", reason_category="", block_days="7").status_code == 422
     with app.app_context():
         assert not db.session.get(User, posted.author_id).is_blocked
+
+
+@pytest.mark.parametrize(
+    ("action", "extra"),
+    [
+        ("approve", {"reason_category": ""}),
+        ("hide", {}),
+        ("restore", {"reason_category": ""}),
+        ("dismiss", {"reason_category": ""}),
+        ("redact", {"reason_category": "", "passage": "Idioten"}),
+        ("warn", {"reason_category": ""}),
+        ("block", {"block_days": "7"}),
+    ],
+)
+def test_every_action_is_audited_with_its_reasons(app, posted, case, moderator, action, extra):
+    assert decide(moderator, case.id, action=action, **extra).status_code == 302
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == f"moderation.{action}"))
+        assert entry is not None and "Der Kommentar beschimpft andere Teilnehmende." in entry.reason
+        assert entry.object_type == "comment" and entry.object_id == posted.comment_id
+        assert "visibility" in entry.before and "visibility" in entry.after
+
+
+def test_an_appeal_after_six_months_is_refused(app, posted, case, moderator):
+    decide(moderator, case.id)
+    with app.app_context():
+        decision = db.session.scalar(select(Decision))
+        decision.appeal_until = decision.created_at - timedelta(days=1)
+        db.session.commit()
+        decision_id = decision.id
+    client = author_client(app, posted)
+    url = f"/moderation/entscheidungen/{decision_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="text"' not in page  # no appeal form once the window has passed
+    late = client.post(url, data={"csrf_token": csrf_token(client, url), "text": "Bitte noch einmal prüfen."})
+    assert late.status_code == 422
+    with app.app_context():
+        from participation.moderation.models import Appeal
+
+        assert db.session.scalar(select(Appeal.id)) is None

@@ -98,3 +98,20 @@ def test_the_dashboard_figures_follow_new_reports_with_a_real_cache(app, user_fa
     assert '<dd id="open-total">0</dd>' in moderator.get("/moderation/").get_data(as_text=True)
     send_report(signed_in(app, user_factory)[0], posted.comment_id)
     assert '<dd id="open-total">1</dd>' in moderator.get("/moderation/").get_data(as_text=True)
+
+
+def test_a_case_shows_the_thread_around_a_comment(app, user_factory, posted):
+    from participation.comments import services as comments
+    from participation.comments.models import Comment
+    from participation.core import targets
+    from participation.extensions import db
+
+    with app.test_request_context():
+        parent = db.session.get(Comment, posted.comment_id)
+        target = targets.resolve(parent.target_type, parent.target_id)
+        comments.add_reply(target, parent, db.session.merge(user_factory()), "Bitte bleiben Sie sachlich.")
+        db.session.commit()
+    send_report(signed_in(app, user_factory)[0], posted.comment_id)
+    moderator = signed_in(app, user_factory, role="moderator")[0]
+    page = moderator.get(f"/moderation/faelle/{the_case(app, posted.comment_id).id}").get_data(as_text=True)
+    assert "Bitte bleiben Sie sachlich." in page
