@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from participation.moderation import (  # noqa: F401
         mails,
         models,
+        personal_data,
         screening,
         services,
         settings_views,
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     content.register_premoderation(screening.is_premoderated)
     events.subscribe(content.CONTENT_CREATED, screening.on_content_created)
     mails.register()
+    personal_data.register()
     data_versions.watch(transparency_views.VERSION_GROUP, "moderation_")  # the public report's figures
     app.add_template_global(views.hidden_label, "moderation_hidden_label")
     app.add_template_global(screening.describe, "flag_description")

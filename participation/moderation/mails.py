@@ -67,7 +67,19 @@ def tell_reporters(decision: Decision, reports: list[Report]) -> None:
                 reason=_reason_label(row.reason),
             )
             mails.append((address, _("The outcome of your report"), body, None))
+        row.contact_email = None  # kept only to tell the outcome, which is on its way now
     send_mails(mails)
+
+
+def confirm_report(row: Report, located, reporter) -> None:
+    """The receipt (Art. 16(4)), in the reporter's language of this request."""
+    address = row.contact_email or (reporter.email if getattr(reporter, "is_authenticated", False) else None)
+    if not address:
+        return
+    body = render_template(
+        "moderation/mail/received.txt", report=row, located=located, reason=_reason_label(row.reason)
+    )
+    send_mails([(address, _("We have received your report"), body, None)])
 
 
 def tell_appeal_outcome(row) -> None:

@@ -154,6 +154,7 @@ def report(
     events.emit(
         "moderation.reported", actor=reporter if row.reporter_id else None, subject=obj, case_id=case.id
     )
+    mails.confirm_report(row, content.locate(target_type, obj), reporter)
     return row
 
 
