@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+# Pages kept for anonymous visitors (core.anonymous_pages) follow these tables' version.
+VERSION_GROUP = "consultations"
+
 
 def init_app(app: Flask) -> None:
     from participation.consultations import (  # noqa: F401 - views, staff_views, fragment_views and api put routes on bp
@@ -18,11 +21,12 @@ def init_app(app: Flask) -> None:
         views,
     )
     from participation.consultations.blueprint import api_bp, bp
-    from participation.core import errors, events, features, fragments
+    from participation.core import data_versions, errors, events, features, fragments
     from participation.core import openapi as api_document
     from participation.live import topics as live_topics
 
     events.declare_all(services.EVENTS)
+    data_versions.watch(VERSION_GROUP, "consultation", "consultation_", "idea", "idea_", "map_layer")
     fragments.forget_on(
         fragments.HOME_OVERVIEW, services.CONSULTATION_SAVED, services.CONSULTATION_STATE_CHANGED
     )

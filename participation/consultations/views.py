@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.consultations import exports, maps, queries, rules, services
+from participation.comments import COMMENTS_VERSION_GROUP
+from participation.consultations import VERSION_GROUP, exports, maps, queries, rules, services
 from participation.consultations.blueprint import bp
 from participation.consultations.forms import AnswerForm, IdeaForm
 from participation.consultations.models import (
@@ -18,6 +19,7 @@ from participation.consultations.models import (
 )
 from participation.core import audit, geo, uploads
 from participation.core.access import Role
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, choices, show_form
 from participation.core.htmx import render_page_or_fragment
@@ -46,6 +48,7 @@ def load_idea(consultation: Consultation, idea_id: int) -> Idea:
 
 
 @bp.get("/beteiligung")
+@cached_for_anonymous([VERSION_GROUP], args=("page",))
 def index():
     page = paginate(
         Consultation.public().order_by(
@@ -58,6 +61,7 @@ def index():
 
 
 @bp.get("/beteiligung/<slug>")
+@cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "order", "category", "status"))
 def show(slug: str):
     consultation = load_consultation(slug)
     filters = queries.IdeaFilters.from_args(request.args)
@@ -80,6 +84,7 @@ def show(slug: str):
 
 
 @bp.get("/beteiligung/<slug>/ideen/<int:idea_id>")
+@cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP])
 def idea(slug: str, idea_id: int):
     consultation = load_consultation(slug)
     idea = load_idea(consultation, idea_id)
@@ -99,7 +104,9 @@ def _supports_context(idea: Idea) -> dict:
     return {
         "support_count": queries.support_count(idea.id),
         "supported": idea.id in queries.supported_by(current_user, [idea.id]),
-        "support_form": ActionForm(),
+        # only for who may support: making the form puts a CSRF token in the session, and a
+        # visitor's page with none is the same for all of them (core.anonymous_pages)
+        "support_form": ActionForm() if idea.can_support(current_user) else None,
         "idea": idea,
     }
 

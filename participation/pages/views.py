@@ -2,21 +2,32 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participation.consultations import VERSION_GROUP as CONSULTATIONS
 from participation.core import features, fragments
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.locale import LOCALE_COOKIE, LOCALE_SESSION_KEY, LOCALES
 from participation.core.navigation import safe_next
 from participation.core.pagination import paginate
 from participation.core.settings_access import current_settings
+from participation.council.page_cache import GROUP as COUNCIL
 from participation.extensions import db, limiter
 from participation.pages import legal, services
 from participation.pages.blueprint import bp
 from participation.pages.forms import FeedbackForm, HandleFeedbackForm
 from participation.pages.models import AccessibilityFeedback
+from participation.petitions import VERSION_GROUP as PETITIONS
+from participation.projects import VERSION_GROUP as PROJECTS
+
+# The home page lists open consultations and petitions, the next council meeting and the
+# latest project updates; its overview is a fragment with its own short life as well, so
+# signature counts there may be a minute or two behind, as they were before.
+HOME_GROUPS = (CONSULTATIONS, PETITIONS, COUNCIL, PROJECTS)
 
 
 @bp.get("/")
+@cached_for_anonymous(HOME_GROUPS, seconds=30)
 def home():
     overview = fragments.cached(fragments.HOME_OVERVIEW, lambda: render_template("pages/_overview.html"))
     return render_template("pages/home.html", overview=overview)

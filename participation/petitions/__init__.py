@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+# Pages kept for anonymous visitors follow the petitions' own table (their states and texts);
+# signatures arrive all the time and are counted by the live count, not by this version.
+VERSION_GROUP = "petitions"
+
 
 def init_app(app: Flask) -> None:
-    from participation.core import errors, events
+    from participation.core import data_versions, errors, events
     from participation.petitions import (  # noqa: F401 - models: the tables
         api,
         cli,
@@ -34,6 +38,7 @@ def init_app(app: Flask) -> None:
 
     events.declare_all(services.EVENTS)
     events.declare_all(signing.EVENTS)
+    data_versions.watch(VERSION_GROUP, "petition")
     personal_data.register()
     mails.register()  # the signing mails, composed when delivered
     signing_intake.register()  # signatures taken in batches by a job, with Redis

@@ -7,11 +7,15 @@ from datetime import UTC
 from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
+from participation.comments import COMMENTS_VERSION_GROUP
+from participation.consultations import VERSION_GROUP as CONSULTATIONS_VERSION_GROUP
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.urls import external_url
+from participation.council.page_cache import GROUP as COUNCIL_VERSION_GROUP
 from participation.extensions import db
-from participation.projects import maps, queries
+from participation.projects import VERSION_GROUP, maps, queries
 from participation.projects.blueprint import bp
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
 
@@ -34,6 +38,7 @@ def load_project(slug: str) -> Project:
 
 
 @bp.get("/projekte")
+@cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "status", "district", "topic"))
 def index():
     filters = queries.ProjectFilters.from_args(request.args)
     page = paginate(queries.filtered(filters), per_page=20)
@@ -54,6 +59,9 @@ def index():
 
 
 @bp.get("/projekte/<slug>")
+@cached_for_anonymous(  # with its consultations, council papers and comments
+    [VERSION_GROUP, CONSULTATIONS_VERSION_GROUP, COUNCIL_VERSION_GROUP, COMMENTS_VERSION_GROUP]
+)
 def show(slug: str):
     project = load_project(slug)
     return render_template(
