@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from participation.consultations import VERSION_GROUP
 from participation.consultations.models import Consultation, Idea, LayerKind, MapLayer
 from participation.core import geo
-from participation.core.maps import LayerSpec, MapParts, build_map
+from participation.core.maps import LayerSpec, MapParts, build_map, kept
 from participation.core.security import is_allowed_tile_url
 
 
@@ -76,6 +77,11 @@ def _layers(consultation: Consultation) -> list[LayerSpec]:
 
 
 def consultation_map(consultation: Consultation) -> MapParts:
+    # the ideas are not in it (static/js/consultation-map.js asks the API for them)
+    return kept(f"consultation:{consultation.id}", [VERSION_GROUP], lambda: _consultation_map(consultation))
+
+
+def _consultation_map(consultation: Consultation) -> MapParts:
     return build_map(
         layers=_layers(consultation),
         fit=_fit(consultation),
@@ -99,6 +105,10 @@ def placement_map(consultation: Consultation) -> MapParts:
 
 
 def idea_map(consultation: Consultation, idea: Idea) -> MapParts:
+    return kept(f"idea:{idea.id}", [VERSION_GROUP], lambda: _idea_map(consultation, idea))
+
+
+def _idea_map(consultation: Consultation, idea: Idea) -> MapParts:
     box = idea.bounds
     pad = 0.002 if not consultation.is_plan else 60
     fit_box = geo.BBox(box.min_x - pad, box.min_y - pad, box.max_x + pad, box.max_y + pad)

@@ -16,7 +16,8 @@ stays collapsed on small screens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import folium
 from branca.element import CssLink, JavascriptLink, MacroElement
@@ -27,8 +28,11 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 from markupsafe import Markup, escape
 
+from participation.core import data_versions
 from participation.core.access import Role
+from participation.core.locale import current_locale
 from participation.core.security import csp_nonce
+from participation.extensions import cache
 
 # folium's resource names -> files copied from node_modules by the Makefile.
 VENDOR_FILES = {
@@ -364,4 +368,38 @@ def _render(fmap: folium.Map, cluster_layer, layer_names: list[dict], height_cla
         name=fmap.get_name(),
         cluster_name=cluster_layer.get_name() if cluster_layer is not None else None,
         layers=layer_names,
+    )
+
+
+# --- kept maps ---------------------------------------------------------------------------------
+
+KEPT_SECONDS = 600  # an entry of a version nobody asks for any more goes after this
+_NONCE_PLACEHOLDER = "\x00map-nonce\x00"
+
+
+def kept(key: str, groups: list[str], build: Callable[[], MapParts | None]) -> MapParts | None:
+    """The map `build` makes, kept in the shared cache per object, language and viewer kind
+    until a table of `groups` is written (core.data_versions): folium builds and renders a
+    map in about 15 ms, the same for everybody who opens the page. The scripts get this
+    request's nonce."""
+    staff = getattr(current_user, "role", None) in (Role.STAFF, Role.ADMIN)  # they see more
+    full_key = f"map:{key}:{current_locale()}:{int(staff)}:{data_versions.versions(groups)}"
+    stored = cache.get(full_key)
+    if stored is None:
+        parts = build()
+        if parts is None:
+            return None
+        nonce = csp_nonce()
+        stored = replace(
+            parts,
+            head=str(parts.head).replace(nonce, _NONCE_PLACEHOLDER),
+            script=str(parts.script).replace(nonce, _NONCE_PLACEHOLDER),
+        )
+        cache.set(full_key, stored, timeout=KEPT_SECONDS)
+    nonce = csp_nonce()
+    return replace(
+        stored,
+        head=Markup(stored.head.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704 - rendered by build_map
+        script=Markup(stored.script.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704
+        layers=list(stored.layers),
     )

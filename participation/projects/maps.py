@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import url_for
 
 from participation.core import geo
-from participation.core.maps import MapParts, build_map
+from participation.core.maps import MapParts, build_map, kept
+from participation.projects import VERSION_GROUP
 from participation.projects.models import Project
 
 LEIPZIG = geo.BBox(12.24, 51.28, 12.50, 51.40)
@@ -16,6 +17,10 @@ def _fit(box: geo.BBox, pad: float) -> list[list[float]]:
 
 
 def project_map(project: Project) -> MapParts | None:
+    return kept(f"project:{project.id}", [VERSION_GROUP], lambda: _project_map(project))
+
+
+def _project_map(project: Project) -> MapParts | None:
     if project.geometry is None:
         return None
     return build_map(
