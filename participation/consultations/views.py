@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from participation.comments import COMMENTS_VERSION_GROUP
 from participation.consultations import VERSION_GROUP, exports, maps, queries, rules, services
@@ -17,14 +18,14 @@ from participation.consultations.models import (
     IdeaStatus,
     State,
 )
-from participation.core import audit, geo, uploads
+from participation.core import audit, data_versions, geo, uploads
 from participation.core.access import Role
 from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, choices, show_form
 from participation.core.htmx import render_page_or_fragment
 from participation.core.loading import owned_or_404
-from participation.core.pagination import paginate
+from participation.core.pagination import paginate, paginate_counted
 from participation.extensions import db, limiter
 
 
@@ -56,7 +57,10 @@ def index():
         ),
         per_page=20,
     )
-    counts = queries.consultation_idea_counts(c.id for c in page.items)
+    ids = sorted(c.id for c in page.items)
+    counts = data_versions.remembered(
+        [VERSION_GROUP], f"idea-counts:{ids}", lambda: queries.consultation_idea_counts(ids)
+    )
     return render_template("consultations/index.html", page=page, counts=counts)
 
 
@@ -67,7 +71,13 @@ def show(slug: str):
     filters = queries.IdeaFilters.from_args(request.args)
     filters.bbox = None  # the list shows the whole area; the map asks the API by bbox
     order = request.args.get("order") if request.args.get("order") in queries.LIST_ORDERS else "newest"
-    page = paginate(queries.in_list_order(queries.filtered_ideas(consultation, filters), order), per_page=20)
+    listed = queries.filtered_ideas(consultation, filters)
+    total = data_versions.remembered(  # a count over every visible idea, the same for all
+        [VERSION_GROUP],
+        f"idea-total:{consultation.id}:{sorted(filters.category_ids)}:{sorted(filters.statuses)}",
+        lambda: db.session.scalar(select(func.count()).select_from(listed.order_by(None).subquery())),
+    )
+    page = paginate_counted(queries.in_list_order(listed, order), total, per_page=20)
     ids = [idea.id for idea in page.items]
     return render_template(
         "consultations/show.html",

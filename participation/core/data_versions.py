@@ -15,7 +15,8 @@ the session are installed once per process.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import event
@@ -98,3 +99,17 @@ def _listen() -> None:
     event.listen(Session, "do_orm_execute", _note_statement)
     event.listen(Session, "after_commit", _after_commit)
     _listening.append(True)
+
+
+REMEMBERED_SECONDS = 600  # an entry of a version nobody asks for any more goes after this
+
+
+def remembered(groups: Iterable[str], key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value, kept in the shared cache until a table of `groups` is written:
+    for figures every page shows that scan many rows (the ideas counted for a pager)."""
+    full_key = f"remembered:{key}:{versions(groups)}"
+    found = cache.get(full_key)
+    if found is None:
+        found = compute()
+        cache.set(full_key, found, timeout=REMEMBERED_SECONDS)
+    return found

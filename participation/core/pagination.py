@@ -14,3 +14,11 @@ def page_number() -> int:
 
 def paginate(query, per_page: int = 20):
     return db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+
+
+def paginate_counted(query, total: int, per_page: int = 20):
+    """A page of `query` with a total counted elsewhere (kept, say), so the page asks the
+    database only for its own rows."""
+    page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False, count=False)
+    page.total = total
+    return page

@@ -9,6 +9,7 @@ import pytest
 from flask_caching.backends import SimpleCache
 
 from participation.extensions import cache
+from tests.conftest import login
 from tests.consultations.conftest import support
 
 
@@ -66,3 +67,19 @@ def test_filters_make_their_own_page_and_unknown_arguments_are_not_kept(
     with app.app_context(), count_queries() as counter:
         app.test_client().get(odd)
     assert counter.count > 0  # rendered as before
+
+
+def test_signed_in_the_idea_counts_are_kept_and_follow_new_ideas(
+    app, caching, make_consultation, make_idea, user_factory
+):
+    consultation = make_consultation()
+    make_idea(consultation)
+    resident = app.test_client()
+    login(resident, user_factory())
+    path = f"/beteiligung/{consultation.slug}"
+    assert 'data-count="1"' in resident.get(path).get_data(as_text=True)
+    assert 'data-count="1"' in resident.get(path).get_data(as_text=True)  # from the kept count
+    make_idea(consultation, title="Noch eine Idee")
+    assert 'data-count="2"' in resident.get(path).get_data(as_text=True)
+    assert 'data-count="0"' in resident.get(f"{path}?status=accepted").get_data(as_text=True)  # its own count
+    assert "2 Ideen" in resident.get("/beteiligung").get_data(as_text=True)  # the list's count
