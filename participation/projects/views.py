@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from participation.comments import COMMENTS_VERSION_GROUP
 from participation.consultations import VERSION_GROUP as CONSULTATIONS_VERSION_GROUP
+from participation.core import data_versions
 from participation.core.anonymous_pages import cached_for_anonymous
+from participation.core.maps import kept
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.urls import external_url
@@ -45,12 +47,21 @@ def index():
     located = queries.located(filters)
     from participation.comments.queries import counts_for
 
+    ids = sorted(p.id for p in page.items)
+    counts = data_versions.remembered(
+        [COMMENTS_VERSION_GROUP], f"project-comment-counts:{ids}", lambda: counts_for("project", ids)
+    )
+    overview = kept(
+        f"projects-overview:{sorted(filters.as_args().items())}",
+        [VERSION_GROUP],
+        lambda: maps.overview_map(located),
+    )
     return render_template(
         "projects/index.html",
         page=page,
         filters=filters,
-        counts=counts_for("project", [p.id for p in page.items]),
-        map=maps.overview_map(located),
+        counts=counts,
+        map=overview,
         markers=maps.markers(located),
         status_labels=STATUS_LABELS,
         districts=DISTRICTS,
@@ -109,4 +120,3 @@ def project_feed(slug: str):
         project=project,
         self_url=external_url("projects.project_feed", slug=slug),
     )
-

@@ -32,3 +32,22 @@ def test_project_pages_are_kept_until_a_comment_arrives(
         )
         db.session.commit()
     assert "Endlich mehr Grün!" in app.test_client().get(paths[1]).get_data(as_text=True)
+
+
+def test_signed_in_the_overview_map_is_kept_until_a_project_changes(app, caching, make_project, user_factory):
+    import re
+
+    from tests.conftest import login
+
+    make_project()
+    resident = app.test_client()
+    login(resident, user_factory())
+
+    def map_name() -> str:
+        page = resident.get("/projekte").get_data(as_text=True)
+        return re.search(r'class="folium-map[^"]*" id="(map_[0-9a-f]+)"', page).group(1)
+
+    first = map_name()
+    assert map_name() == first  # kept
+    make_project("Radweg Karl-Heine-Straße")
+    assert map_name() != first  # built again with the new project
