@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown
@@ -49,5 +49,13 @@ def _cleaner() -> bleach.Cleaner:
 
 def render_markdown(text: str) -> Markup:
     """Limited Markdown to safe HTML: raw HTML is stripped, links are marked as user content."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    return Markup(_cleaner().clean(html))  # noqa: S704 - sanitised by bleach just above
+    return Markup(_rendered(text or ""))  # noqa: S704 - sanitised by bleach in _rendered
+
+
+@lru_cache(maxsize=2048)
+def _rendered(text: str) -> str:
+    # The same texts (a consultation's description, a project's body) are shown on every
+    # visit; Markdown and bleach cost about a millisecond each time. The result depends on
+    # the text alone, so a process keeps the most recent ones.
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    return _cleaner().clean(html)
