@@ -32,7 +32,6 @@ from participation.core import data_versions
 from participation.core.access import Role
 from participation.core.locale import current_locale
 from participation.core.security import csp_nonce
-from participation.extensions import cache
 
 # folium's resource names -> files copied from node_modules by the Makefile.
 VENDOR_FILES = {
@@ -373,7 +372,6 @@ def _render(fmap: folium.Map, cluster_layer, layer_names: list[dict], height_cla
 
 # --- kept maps ---------------------------------------------------------------------------------
 
-KEPT_SECONDS = 600  # an entry of a version nobody asks for any more goes after this
 _NONCE_PLACEHOLDER = "\x00map-nonce\x00"
 
 
@@ -382,24 +380,26 @@ def kept(key: str, groups: list[str], build: Callable[[], MapParts | None]) -> M
     until a table of `groups` is written (core.data_versions): folium builds and renders a
     map in about 15 ms, the same for everybody who opens the page. The scripts get this
     request's nonce."""
-    staff = getattr(current_user, "role", None) in (Role.STAFF, Role.ADMIN)  # they see more
-    full_key = f"map:{key}:{current_locale()}:{int(staff)}:{data_versions.versions(groups)}"
-    stored = cache.get(full_key)
-    if stored is None:
+
+    def stored() -> MapParts | None:
         parts = build()
         if parts is None:
             return None
         nonce = csp_nonce()
-        stored = replace(
+        return replace(
             parts,
             head=str(parts.head).replace(nonce, _NONCE_PLACEHOLDER),
             script=str(parts.script).replace(nonce, _NONCE_PLACEHOLDER),
         )
-        cache.set(full_key, stored, timeout=KEPT_SECONDS)
+
+    staff = getattr(current_user, "role", None) in (Role.STAFF, Role.ADMIN)  # they see more
+    found = data_versions.remembered(groups, f"map:{key}:{current_locale()}:{int(staff)}", stored)
+    if found is None:
+        return None
     nonce = csp_nonce()
     return replace(
-        stored,
-        head=Markup(stored.head.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704 - rendered by build_map
-        script=Markup(stored.script.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704
-        layers=list(stored.layers),
+        found,
+        head=Markup(found.head.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704 - rendered by build_map
+        script=Markup(found.script.replace(_NONCE_PLACEHOLDER, nonce)),  # noqa: S704
+        layers=list(found.layers),
     )

@@ -111,17 +111,20 @@ class DecisionForm(FlaskForm):
     )
     hide_pending = BooleanField(_l("Also hide what the author has waiting for approval"))
 
+    # What an action needs besides the rule and the facts: (field name, message when empty).
+    NEEDS = {
+        "hide": [("reason_category", _l("Choose why the content is hidden."))],
+        "block": [("reason_category", _l("Choose why the content is hidden."))],
+        "redact": [("passage", _l("Copy the passage to remove into the field."))],
+    }
+
     def validate(self, extra_validators=None) -> bool:
-        # Which fields an action needs; checked here because Optional() ends a field's chain
-        # when it is empty, before inline validators would run.
+        # Checked here because Optional() ends a field's chain when it is empty, before
+        # inline validators would run.
         valid = super().validate(extra_validators)
-        needs = {
-            "hide": [(self.reason_category, _l("Choose why the content is hidden."))],
-            "block": [(self.reason_category, _l("Choose why the content is hidden."))],
-            "redact": [(self.passage, _l("Copy the passage to remove into the field."))],
-        }
-        for field, message in needs.get(self.action.data, []):
-            if not (field.data or "").strip():
+        for name, message in self.NEEDS.get(self.action.data, []):
+            field = getattr(self, name, None)
+            if field is not None and not (field.data or "").strip():
                 field.errors = [*field.errors, message]
                 valid = False
         return valid
@@ -174,36 +177,21 @@ class PreModerationForm(FlaskForm):
 BULK_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE, Action.DISMISS)
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkDecisionForm(DecisionForm):
+    """One decision with the same reasons for several cases of the queue."""
+
     case_ids = SelectMultipleField(
         _l("Cases"),
         coerce=int,
         validate_choice=False,
         validators=[DataRequired(message=_l("Select at least one case."))],
     )
-    action = RadioField(
-        _l("Decision for the selected cases"),
-        choices=choices((a.value, ACTION_LABELS[a]) for a in BULK_ACTIONS),
-        validators=[required()],
-    )
-    reason_category = RadioField(
-        _l("Reason shown to the public (when hiding)"),
-        choices=choices(REPORT_REASON_LABELS.items()),
-        validators=[Optional()],
-    )
-    rule = StringField(_l("Rule the decision rests on"), validators=[required(), max_length(200)])
-    facts = TextAreaField(
-        _l("Facts and circumstances"),
-        validators=[required(), max_length(2000)],
-        description=_l("Every author receives this as the statement of reasons."),
-    )
+    # removing a passage and blocking are decided case by case
+    passage = None
+    block_days = None
+    hide_pending = None
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.action.data == Action.HIDE.value and not self.reason_category.data:
-            self.reason_category.errors = [
-                *self.reason_category.errors,
-                _l("Choose why the content is hidden."),
-            ]
-            valid = False
-        return valid
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = choices((a.value, ACTION_LABELS[a]) for a in BULK_ACTIONS)
+        self.action.label.text = _l("Decision for the selected cases")

@@ -13,7 +13,7 @@ from participation.core import data_versions, targets
 from participation.core.content import Visibility
 from participation.core.forms import show_form
 from participation.core.pagination import page_number
-from participation.extensions import cache, db, limiter
+from participation.extensions import db, limiter
 from participation.moderation import content, queries, services
 from participation.moderation.blueprint import bp
 from participation.moderation.forms import (
@@ -36,7 +36,6 @@ from participation.moderation.models import (
 from participation.moderation.transparency_views import VERSION_GROUP
 
 QUEUE_PAGE_SIZE = 25
-DASHBOARD_SECONDS = 600  # an entry of a version nobody asks for any more goes after this
 
 
 def _visible_target(target_type: str, target_id: int):
@@ -90,13 +89,12 @@ def _place_arg() -> tuple[str, int] | None:
 def _dashboard_figures() -> tuple[int, datetime | None, list[tuple[str, int, int]]]:
     """Open cases, the oldest one's date and the places with most open cases: three scans of
     the open cases that every queue page shows, kept until moderation's tables change."""
-    key = f"moderation-dashboard:{data_versions.versions([VERSION_GROUP])}"
-    found = cache.get(key)
-    if found is None:
+
+    def figures():
         busiest = [tuple(row) for row in db.session.execute(queries.open_places())]
-        found = (db.session.scalar(queries.open_count()), db.session.scalar(queries.oldest_open()), busiest)
-        cache.set(key, found, timeout=DASHBOARD_SECONDS)
-    return found
+        return db.session.scalar(queries.open_count()), db.session.scalar(queries.oldest_open()), busiest
+
+    return data_versions.remembered([VERSION_GROUP], "moderation-dashboard", figures)
 
 
 def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200):
