@@ -62,9 +62,11 @@ test: install lint test-tools
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/test_translations.py --ignore=tests/browser; fi
 
-# Debian's chromium (and a Java runtime for the HTML checker): installed when missing.
+# Debian's chromium (and a Java runtime for the HTML checker), and PostGIS for the server of
+# TEST_DATABASE_URL: installed when missing.
 test-tools:
 	@scripts/ensure-test-tools
+	@scripts/ensure-postgis
 
 # The page scenarios (bench/run.py), the live-update streams (bench/live_sse.py), a council
 # session watched live (bench/council_live.py), petitions signing under load
@@ -72,6 +74,7 @@ test-tools:
 # wrk comes from scripts/ensure-bench-tools. All always run, the worst exit status wins.
 bench: install
 	scripts/ensure-bench-tools || true
+	scripts/ensure-postgis postgresql://postgres@127.0.0.1:5432/postgres  # the server of bench/server.py
 	worst=0; for module in bench.run bench.live_sse bench.council_live bench.petitions_signing bench.council_import; do \
 	  $(BIN)/python -m $$module; status=$$?; [ $$status -gt $$worst ] && worst=$$status; done; exit $$worst
 

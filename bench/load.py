@@ -14,6 +14,7 @@ request count are both bounded.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import math
 import os
@@ -94,15 +95,30 @@ def _percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[rank - 1] * 1000
 
 
+_RUN = os.urandom(4).hex()  # this load process's, so that no two runs share a number
+_NUMBERS = itertools.count(1)
+
+
+def _paths(path: str):
+    """The paths one connection asks for, in turn. A "path" may be several, one per line, asked
+    for in turn, and `{n}` in it becomes a number that no request repeats: views of many
+    places, each new to the server's caches."""
+    choices = path.split("\n")
+    while True:
+        for choice in choices:
+            yield choice.replace("{n}", f"{_RUN}-{next(_NUMBERS)}")
+
+
 def _client(job: _Job, path: str, stop: float, limit: int, out: dict) -> None:
     """One connection sending requests back to back until `stop`."""
     conn = http.client.HTTPConnection(job.host, job.port, timeout=REQUEST_TIMEOUT)
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     last_done = time.monotonic()
+    paths = _paths(path)
     while (sent := time.monotonic()) < stop and len(latencies) + errors.total() < limit:
         try:
-            conn.request("GET", path, headers=job.headers)
+            conn.request("GET", next(paths), headers=job.headers)
             response = conn.getresponse()
             response.read()
             outcome = str(response.status)

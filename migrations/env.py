@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from participation.consultations import spatial
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -88,6 +90,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    # the spatial index lives outside the models (participation/consultations/spatial.py)
+    conf_args.setdefault("include_object", spatial.include_in_autogenerate)
 
     connectable = get_engine()
 

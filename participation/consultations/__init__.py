@@ -12,6 +12,7 @@ VERSION_GROUP = "consultations"
 def init_app(app: Flask) -> None:
     from participation.consultations import (  # noqa: F401 - views, staff_views, fragment_views and api put routes on bp
         api,
+        clusters,
         commentable,
         fragment_views,
         openapi,
@@ -26,6 +27,10 @@ def init_app(app: Flask) -> None:
     from participation.live import topics as live_topics
 
     events.declare_all(services.EVENTS)
+    clusters.init_app()
+    from participation.consultations.cli import consultations_cli
+
+    app.cli.add_command(consultations_cli)
     data_versions.watch(VERSION_GROUP, "consultation", "consultation_", "idea", "idea_", "map_layer")
     fragments.forget_on(
         fragments.HOME_OVERVIEW, services.CONSULTATION_SAVED, services.CONSULTATION_STATE_CHANGED

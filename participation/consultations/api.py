@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from flask import Response, abort, current_app, jsonify, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from participation.consultations import queries
 from participation.consultations.blueprint import api_bp as bp
 from participation.consultations.models import Consultation
 from participation.consultations.openapi import SLUG_PATTERN
+from participation.core import data_versions
 from participation.core import openapi as api_document
 from participation.core.urls import external_url
-from participation.extensions import db
+from participation.extensions import cache, db
 
 
 def _summary(consultation: Consultation, idea_count: int) -> dict:
@@ -54,14 +57,34 @@ def consultation(slug: str):
 @bp.get("/consultations/<slug>/ideas.geojson")
 def ideas(slug: str):
     """Ideas as a GeoJSON FeatureCollection, filtered by `bbox` (degrees) or `plan_bbox`
-    (pixels), `category` and `status` as the OpenAPI document states; beyond MAX_FEATURES the
+    (pixels), `category` and `status` as the OpenAPI document states; beyond CLUSTER_ABOVE ideas the
     answer is grid clusters (`properties.clustered`)."""
     item = _load(slug)
     try:
         filters = queries.IdeaFilters.from_api_args(request.args, item)
     except queries.InvalidFilter as invalid:
         abort(400, description=f"The query parameter {invalid.name} is not of the documented form.")
-    return Response(queries.map_features(item, filters), mimetype="application/geo+json")
+    return _versioned_geojson(item, lambda: queries.map_features(item, filters))
+
+
+def _versioned_geojson(item: Consultation, build) -> Response:
+    """The answer under an ETag of the ideas' data version: a map that pans back to where it
+    was gets 304 Not Modified, and the same view asked again is read from the shared cache
+    until an idea, a support or the consultation changes (status labels follow the
+    language)."""
+    from participation.consultations import VERSION_GROUP
+
+    key = f"{item.id}:{get_locale()}:{request.query_string.decode('latin-1')}"
+    version = data_versions.versions([VERSION_GROUP])
+    etag = hashlib.sha256(f"{version}|{key}".encode()).hexdigest()[:32]
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    body = cache.get(f"ideas-geojson:{etag}")
+    if body is None:
+        body = build()
+        cache.set(f"ideas-geojson:{etag}", body, timeout=data_versions.REMEMBERED_SECONDS)
+    return Response(body, mimetype="application/geo+json", headers=headers)
 
 
 @bp.get("/openapi.json")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from participation.consultations import spatial
 from participation.core import geo
 from participation.core.access import Role
 from participation.core.content import AuthoredContent, Visibility
@@ -158,15 +159,6 @@ class Consultation(TimestampMixin, BBoxColumns, db.Model):
         return "running"
 
     @property
-    def small_idea_span(self) -> float:
-        """Ideas no wider or higher than this count as small for bbox queries (see
-        queries.bbox_parts): a twentieth of the map's extent, in its own coordinates."""
-        box = self.bounds or self.plan_box()
-        if box is None:
-            return 50.0 if self.is_plan else 0.002
-        return max(box.max_x - box.min_x, box.max_y - box.min_y) / 20 or 1e-9
-
-    @property
     def is_evaluated(self) -> bool:
         return self.state == State.EVALUATED.value
 
@@ -290,13 +282,9 @@ class Idea(AuthoredContent, BBoxColumns, db.Model):
 
     __tablename__ = "idea"
     __table_args__ = (
-        # bbox queries (queries.bbox_parts): small ideas by a narrow range of min_lon, with the
-        # rest of the test answered from the index; the few large ones by their span
-        Index(
-            "ix_idea_bbox",
-            *("consultation_id", "visibility", "min_lon", "max_lon", "min_lat", "max_lat", "span"),
-        ),
-        Index("ix_idea_span", "consultation_id", "visibility", "span"),
+        # a consultation's visible ideas, newest first; boxes go through the spatial index
+        # (consultations/spatial.py: PostGIS GiST on PostgreSQL, R*Tree on SQLite)
+        Index("ix_idea_consultation_visibility", "consultation_id", "visibility", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -314,17 +302,10 @@ class Idea(AuthoredContent, BBoxColumns, db.Model):
     photo_key: Mapped[str | None] = mapped_column(String(200))
     thumbnail_key: Mapped[str | None] = mapped_column(String(200))
     photo_description: Mapped[str | None] = mapped_column(String(300))
-    # the larger side of the bounding box, in the consultation's coordinates
-    span: Mapped[float | None] = mapped_column(Float)
 
     consultation: Mapped[Consultation] = relationship()
     category: Mapped[Category | None] = relationship()
     responded_by = relationship("User", foreign_keys=[responded_by_id])
-
-    def set_geometry(self, geometry: dict | None) -> None:
-        super().set_geometry(geometry)
-        box = self.bounds
-        self.span = max(box.max_x - box.min_x, box.max_y - box.min_y) if box else None
 
     @property
     def status_label(self) -> str:
@@ -385,3 +366,23 @@ def _is_staff(user) -> bool:
         Role.STAFF.value,
         Role.ADMIN.value,
     )
+
+
+class ClusterCell(db.Model):
+    """One cell of the cluster pyramid (consultations/clusters.py): how many visible ideas
+    have their centre in it and the sum of those centres, for a cluster at their middle."""
+
+    __tablename__ = "idea_cluster_cell"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    x: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    y: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int]
+    sum_x: Mapped[float] = mapped_column(Float)
+    sum_y: Mapped[float] = mapped_column(Float)
+
+
+spatial.install(Idea.__table__)

@@ -9,7 +9,7 @@ test_openapi_fuzz.py runs schemathesis over every operation against the whole do
 from __future__ import annotations
 
 from participation.consultations.models import IdeaStatus, MapMode, State
-from participation.consultations.queries import BBOX_PATTERN, MAX_FEATURES, PLAN_BBOX_PATTERN
+from participation.consultations.queries import BBOX_PATTERN, CLUSTER_ABOVE, MAX_FEATURES, PLAN_BBOX_PATTERN
 from participation.core.inputs import MAX_ID
 from participation.core.openapi import PROBLEM as _PROBLEM
 from participation.core.openapi import nullable as _nullable
@@ -31,9 +31,14 @@ def _ideas_operation() -> dict:
     return {
         "summary": "Ideas as GeoJSON",
         "description": (
-            f"At most {MAX_FEATURES} features. When more ideas match, the answer holds grid "
-            "clusters (`properties.cluster` true, `properties.count`) and `properties.clustered` "
-            "of the collection is true; an idea feature has `properties.cluster` false.\n\n"
+            f"At most {MAX_FEATURES} features. When more than {CLUSTER_ABOVE} ideas match, the answer "
+            "holds grid clusters (`properties.cluster` true, `properties.count`) and "
+            "`properties.clustered` of the collection is true; an idea feature has "
+            "`properties.cluster` false. Without `category` and `status` the clusters come from "
+            "cells kept as ideas change, so a cluster's count may include ideas just outside "
+            "the box.\n\n"
+            "Answers carry an ETag that changes with the ideas: send it back in If-None-Match "
+            "to get 304 Not Modified while nothing changed.\n\n"
             "Geometries are GeoJSON (RFC 7946), that is WGS 84 longitude/latitude. On a "
             "plan-only consultation (`plan_coordinates` true) positions are pixels of the plan "
             "(x to the right, y up from its lower left corner): there every feature's "

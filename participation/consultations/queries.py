@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from flask import url_for
-from sqlalchemy import Integer, Text, cast, func, literal_column, select, union_all
+from sqlalchemy import Integer, Text, cast, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
+from participation.consultations import clusters, spatial
 from participation.consultations.models import (
     IDEA_STATUS_LABELS,
+    ClusterCell,
     Consultation,
     Idea,
     IdeaStatus,
@@ -24,9 +26,11 @@ from participation.core import geo
 from participation.core.inputs import parse_int
 from participation.extensions import db
 
-# The whole-area view never sends more than this many features; beyond it ideas are
-# grouped into grid clusters on the server.
+# A view with more ideas than CLUSTER_ABOVE shows clusters: more markers than that can be
+# neither told apart nor walked through with the keyboard, and they cost every visitor
+# bandwidth. No answer ever holds more than MAX_FEATURES features.
 MAX_FEATURES = 2000
+CLUSTER_ABOVE = 500
 CLUSTER_GRID = 40  # 40 x 40 cells = 1,600 clusters at most
 _STATUSES = frozenset(status.value for status in IdeaStatus)
 
@@ -102,7 +106,7 @@ class IdeaFilters:
 
 def filtered_ideas(consultation: Consultation, filters: IdeaFilters):
     """Visible ideas of the consultation in the chosen categories and statuses (the bbox is
-    left to bbox_parts, which needs two queries for it)."""
+    is left to in_box)."""
     query = Idea.visible_in(consultation.id)
     if filters.category_ids:
         query = query.where(Idea.category_id.in_(filters.category_ids))
@@ -111,31 +115,14 @@ def filtered_ideas(consultation: Consultation, filters: IdeaFilters):
     return query
 
 
-def bbox_parts(consultation: Consultation, filters: IdeaFilters) -> list:
-    """The filtered ideas that overlap the bbox, as selects whose results add up.
-
-    A B-tree answers "min_lon <= east" only by scanning everything west of the box. Small
-    ideas (no wider or higher than `small_idea_span`) also start at most that far west of
-    it, which turns the scan into a narrow band of ix_idea_bbox; the few large ones are
-    found through ix_idea_span."""
+def in_box(consultation: Consultation, filters: IdeaFilters):
+    """The filtered ideas that overlap the bbox (all of them without one), found through the
+    spatial index (consultations/spatial.py)."""
     query = filtered_ideas(consultation, filters)
-    box = filters.bbox
-    if box is None:
-        return [query]
-    small = consultation.small_idea_span
-    overlap = (
-        Idea.min_lon <= box.max_x,
-        Idea.max_lon >= box.min_x,
-        Idea.min_lat <= box.max_y,
-        Idea.max_lat >= box.min_y,
-    )
-    # For the large ones "min_lon + 0" steers both planners to ix_idea_span: the one-sided
-    # range on min_lon that ix_idea_bbox offers would read most of the consultation.
-    large_overlap = (Idea.min_lon + 0 <= box.max_x, *overlap[1:])
-    return [
-        query.where(Idea.min_lon >= box.min_x - small, *overlap, Idea.span <= small),
-        query.where(Idea.span > small, *large_overlap),
-    ]
+    if filters.bbox is None:
+        return query
+    dialect = db.session.get_bind().dialect.name
+    return query.where(spatial.overlapping(Idea, filters.bbox, dialect=dialect, plan=consultation.is_plan))
 
 
 LIST_ORDERS = ("newest", "supported")
@@ -208,16 +195,22 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
         empty = _collection(consultation, [], 0, clustered=False)
         empty["properties"].update(legend(consultation))
         return _dumps(empty)
-    parts = bbox_parts(consultation, filters)
+    unfiltered = not (filters.category_ids or filters.statuses)
+    if unfiltered:  # the pyramid knows how many ideas are in view before any is read
+        view = filters.bbox or consultation.bounds or _extent(consultation)
+        level = clusters.level_for(view, consultation, CLUSTER_GRID) if view else None
+        cells = db.session.execute(clusters.cells_in(consultation, level, view)).all() if view else []
+        if sum(cell.count for cell in cells) > CLUSTER_ABOVE:
+            return _dumps(_from_cells(consultation, cells))
     supports = select(func.count()).where(Support.idea_id == Idea.id).correlate(Idea).scalar_subquery()
     columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, _iso_utc(Idea.created_at),
                cast(Idea.geometry, Text), supports)
-    # One round trip, stopping one row past the cap: a busy area is then clustered instead.
+    # Stopping one row past the threshold: a busy area is then clustered instead.
     # Plain Core execution: the ORM's per-row handling cost more than the query itself.
-    both = union_all(*(part.with_only_columns(*columns) for part in parts)).limit(MAX_FEATURES + 1)
-    rows = db.session.connection().execute(both).all()
-    if len(rows) > MAX_FEATURES:
-        return _dumps(_clustered(consultation, parts, filters.bbox or consultation.bounds))
+    query = in_box(consultation, filters)
+    rows = db.session.connection().execute(query.with_only_columns(*columns).limit(CLUSTER_ABOVE + 1)).all()
+    if len(rows) > CLUSTER_ABOVE:
+        return _dumps(_clustered(consultation, query, filters.bbox or consultation.bounds))
     rows.sort(key=itemgetter(0))
     names = {c.id: _dumps(c.name) for c in consultation.categories}
     url = _dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
@@ -295,11 +288,40 @@ def _collection(consultation: Consultation, features: list[dict], total: int, cl
     }
 
 
-def _clustered(consultation: Consultation, parts: list, box: geo.BBox | None) -> dict:
-    """Group ideas by the centre of their box into a fixed grid over the requested area. The
-    database does the grouping, so only the cells (CLUSTER_GRID² at most) travel."""
+def _extent(consultation: Consultation) -> geo.BBox | None:
+    """Where the visible ideas are, from the pyramid's coarsest level (no area set, no box
+    asked)."""
+    level = clusters.LEVELS[0]
+    found = db.session.execute(
+        select(
+            func.min(ClusterCell.x), func.min(ClusterCell.y), func.max(ClusterCell.x), func.max(ClusterCell.y)
+        ).where(ClusterCell.consultation_id == consultation.id, ClusterCell.level == level)
+    ).one()
+    if found[0] is None:
+        return None
+    low = clusters.cell_box((found[0], found[1]), level, clusters.base_of(consultation))
+    high = clusters.cell_box((found[2], found[3]), level, clusters.base_of(consultation))
+    return geo.BBox(low.min_x, low.min_y, high.max_x, high.max_y)
+
+
+def _from_cells(consultation: Consultation, cells) -> dict:
+    """Clusters from the pyramid's cells in view, each at the middle of its ideas."""
+    features = []
+    for cell in cells:
+        middle = [round(cell.sum_x / cell.count, 7), round(cell.sum_y / cell.count, 7)]
+        geometry, properties = placed(
+            consultation, {"type": "Point", "coordinates": middle}, {"cluster": True, "count": cell.count}
+        )
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return _collection(consultation, features, sum(cell.count for cell in cells), clustered=True)
+
+
+def _clustered(consultation: Consultation, query, box: geo.BBox | None) -> dict:
+    """Filtered views have no pyramid: group their ideas by the centre of their box into a fixed
+    grid over the requested area. The database does the grouping, so only the cells
+    (CLUSTER_GRID² at most) travel."""
     if box is None:  # no bbox asked, no area set: the extent of the ideas themselves
-        box = geo.BBox(*db.session.execute(parts[0].with_only_columns(
+        box = geo.BBox(*db.session.execute(query.with_only_columns(
             func.min(Idea.min_lon), func.min(Idea.min_lat), func.max(Idea.max_lon), func.max(Idea.max_lat)
         )).one())
     width = (box.max_x - box.min_x) or 1e-9
@@ -307,14 +329,10 @@ def _clustered(consultation: Consultation, parts: list, box: geo.BBox | None) ->
     centre_x, centre_y = (Idea.min_lon + Idea.max_lon) / 2, (Idea.min_lat + Idea.max_lat) / 2
     cell_x = _cell(centre_x, box.min_x, width)
     cell_y = _cell(centre_y, box.min_y, height)
-    rows = [
-        row
-        for part in parts
-        for row in db.session.execute(
-            part.with_only_columns(cell_x, cell_y, func.count(), func.sum(centre_x), func.sum(centre_y))
-            .group_by(cell_x, cell_y)
-        )
-    ]
+    rows = db.session.execute(
+        query.with_only_columns(cell_x, cell_y, func.count(), func.sum(centre_x), func.sum(centre_y))
+        .group_by(cell_x, cell_y)
+    ).all()
     # ideas that overlap the box with their centre outside it join the nearest edge cell
     cells: dict[tuple[int, int], list[float]] = {}
     for x, y, n, sum_x, sum_y in rows:

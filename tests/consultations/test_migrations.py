@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from participation import create_app
+from participation.consultations import spatial
 from participation.extensions import db
 from participation.settings import Settings
 
@@ -62,9 +63,15 @@ def test_upgrade_downgrade_upgrade(empty_database, tmp_path):
         tables = set(inspect(engine).get_table_names())
         assert {"consultation", "consultation_category", "map_layer", "idea", "idea_support"} <= tables
         indexes = {ix["name"] for ix in inspect(engine).get_indexes("idea")}
-        assert "ix_idea_bbox" in indexes
+        assert "ix_idea_consultation_visibility" in indexes
+        if engine.dialect.name == "postgresql":
+            assert "ix_idea_geom" in indexes  # PostGIS, GiST
+        else:
+            assert "idea_rtree" in tables  # SQLite's R*Tree
         with engine.connect() as connection:
-            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            options = {"include_object": spatial.include_in_autogenerate}
+            context = MigrationContext.configure(connection, opts=options)
+            diff = compare_metadata(context, db.metadata)
         # Only this feature's tables: other features own (and check) their revisions.
         ours = [entry for entry in diff if _table_of(entry) in CONSULTATION_TABLES]
         assert ours == [], ours
