@@ -111,13 +111,15 @@ def rebuild(consultation: Consultation) -> int:
 
 def rebuild_on(executor, consultation_id: int, base: float) -> int:
     """rebuild() through a session or a plain connection (the migration has no app)."""
-    executor.execute(delete(ClusterCell).where(ClusterCell.consultation_id == consultation_id))
+    # plain tables: a migration or a bulk load has no configured mappers
+    ideas, cells_table = Idea.__table__.c, ClusterCell.__table__
+    executor.execute(delete(cells_table).where(cells_table.c.consultation_id == consultation_id))
     levels: dict[int, dict] = {level: defaultdict(lambda: [0, 0.0, 0.0]) for level in LEVELS}
     boxes = executor.execute(
-        select(Idea.min_lon, Idea.min_lat, Idea.max_lon, Idea.max_lat).where(
-            Idea.consultation_id == consultation_id,
-            Idea.visibility == Visibility.VISIBLE.value,
-            Idea.min_lon.is_not(None),
+        select(ideas.min_lon, ideas.min_lat, ideas.max_lon, ideas.max_lat).where(
+            ideas.consultation_id == consultation_id,
+            ideas.visibility == Visibility.VISIBLE.value,
+            ideas.min_lon.is_not(None),
         )
     ).all()
     for box in boxes:
@@ -132,7 +134,7 @@ def rebuild_on(executor, consultation_id: int, base: float) -> int:
     for level, cells in levels.items():
         rows = _cell_rows(consultation_id, level, cells)
         for start in range(0, len(rows), 5000):
-            executor.execute(insert(ClusterCell), rows[start : start + 5000])
+            executor.execute(insert(cells_table), rows[start : start + 5000])
         written += len(rows)
     return written
 
