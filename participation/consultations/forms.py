@@ -24,7 +24,23 @@ from participation.consultations.models import (
     MAP_MODE_LABELS,
     WMS_FORMATS,
 )
+from participation.core import georef
 from participation.core.forms import FiniteFloatField, MultiCheckboxField, choices, max_length, required
+
+# How staff give the corners of an image layer on a geographic map.
+PLACEMENT_WGS84 = "wgs84"
+PLACEMENT_UTM33 = "utm33"
+PLACEMENT_WORLD_FILE = "world_file"
+PLACEMENT_LABELS = {
+    PLACEMENT_WGS84: _l("WGS 84 degrees"),
+    PLACEMENT_UTM33: _l("ETRS89 / UTM 33N (EPSG:25833) metres"),
+    PLACEMENT_WORLD_FILE: _l("World file"),
+}
+WORLD_FILE_CRS_LABELS = {
+    georef.UTM33: _l("ETRS89 / UTM 33N (EPSG:25833) metres"),
+    georef.WGS84: _l("WGS 84 (EPSG:4326) degrees"),
+}
+WORLD_FILE_MAX_BYTES = 2048  # six lines of numbers; anything larger is not a world file
 
 
 class ConsultationForm(FlaskForm):
@@ -146,6 +162,45 @@ class LayerForm(FlaskForm):
         _l("North-east corner: longitude"),
         validators=[Optional(), NumberRange(-180, 180)],
         render_kw={"step": "any"},
+    )
+    # Without JavaScript every way of placing the image is shown; this choice says which fields
+    # are read (staff_views._image_bounds), the others are left as they are.
+    placement = RadioField(
+        _l("How are the corners given?"),
+        choices=choices(PLACEMENT_LABELS.items()),
+        default=PLACEMENT_WGS84,
+        description=_l("Fill in the fields of the way you choose; the others are not read."),
+    )
+    sw_easting = FiniteFloatField(
+        _l("South-west corner: easting (metres)"), validators=[Optional()], render_kw={"step": "any"}
+    )
+    sw_northing = FiniteFloatField(
+        _l("South-west corner: northing (metres)"), validators=[Optional()], render_kw={"step": "any"}
+    )
+    ne_easting = FiniteFloatField(
+        _l("North-east corner: easting (metres)"), validators=[Optional()], render_kw={"step": "any"}
+    )
+    ne_northing = FiniteFloatField(
+        _l("North-east corner: northing (metres)"), validators=[Optional()], render_kw={"step": "any"}
+    )
+    world_file = FileField(
+        _l("Upload the world file"),
+        description=_l(
+            "The .jgw, .pgw, .tfw or .wld file that belongs to the image: six numbers, one per line. "
+            "At most 2 KB."
+        ),
+        render_kw={"accept": ".jgw,.pgw,.tfw,.wld,.gfw,.txt,text/plain"},
+    )
+    world_file_text = TextAreaField(
+        _l("Or paste the world file"),
+        validators=[Optional(), max_length(WORLD_FILE_MAX_BYTES)],
+        description=_l("Read when no world file is chosen above."),
+        render_kw={"rows": 6, "spellcheck": "false", "autocomplete": "off"},
+    )
+    world_file_crs = RadioField(
+        _l("Coordinate system of the world file"),
+        choices=choices(WORLD_FILE_CRS_LABELS.items()),
+        default=georef.UTM33,
     )
     url = StringField(
         _l("Service address"),

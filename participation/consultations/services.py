@@ -22,7 +22,7 @@ from participation.consultations.models import (
     State,
     Support,
 )
-from participation.core import audit, events, geo, slugs, uploads
+from participation.core import audit, events, geo, georef, slugs, uploads
 from participation.core.content import initial_visibility
 from participation.core.database import insert_for
 from participation.core.models import utcnow
@@ -47,6 +47,7 @@ EVENTS = {
 
 # What the audit log keeps of a consultation: small fields as they are, the area only as its
 # bounding box (never the geometry), and of the long texts only that they changed.
+LAYER_MAX_SIDE = 8192  # pixels along the longer side of a stored layer image
 AUDITED_FIELDS = ("title", "state", "map_mode", "allowed_kinds", "starts_on", "ends_on", "area_bbox")
 AUDITED_TEXTS = ("summary", "description", "results")
 
@@ -154,6 +155,7 @@ def add_image_layer(
     west: float | None = None,
     north: float | None = None,
     east: float | None = None,
+    utm33_edges: geo.BBox | None = None,
     is_base: bool,
     opacity: float,
     attribution: str,
@@ -162,14 +164,21 @@ def add_image_layer(
 ) -> MapLayer:
     """An uploaded plan or aerial image (None: none was chosen), re-encoded; placed by its SW/NE
     corners on a geographic map, or filling the pixel space on a plan-only one. `description` is
-    its text alternative: what the image shows."""
+    its text alternative: what the image shows.
+
+    `utm33_edges` (left, bottom, right, top in ETRS89 / UTM 33N metres) says that the image's
+    pixels follow the UTM grid: it is then warped north-up into the WGS 84 box around those
+    edges (georef.warp_north_up), which south/west/north/east must be."""
     corners = rules.image_layer_corners(
         consultation, data=data, description=description, south=south, west=west, north=north, east=east
     )
+    redraw = _north_up(utm33_edges, corners) if utm33_edges is not None and corners is not None else None
     try:
         if uploads.is_pdf(data):
             data = uploads.first_pdf_page(data)
-        stored = uploads.store_image(data, f"layers/{consultation.id}", lossless=True, max_side=8192)
+        stored = uploads.store_image(
+            data, f"layers/{consultation.id}", lossless=True, max_side=LAYER_MAX_SIDE, redraw=redraw
+        )
     except uploads.UploadError as error:
         raise rules.ConsultationRuleError(error.message, "image") from error
     layer = MapLayer(
@@ -192,6 +201,20 @@ def add_image_layer(
     db.session.flush()
     _audit_layer(actor, "layer.added", layer)
     return layer
+
+
+def _north_up(utm33_edges: geo.BBox, corners: geo.BBox):
+    """How an image on the UTM grid is redrawn for the layer's box."""
+
+    def redraw(image):
+        warped, box = georef.warp_north_up(
+            image, utm33_edges, max_side=LAYER_MAX_SIDE, max_pixels=uploads.MAX_PIXELS
+        )
+        if box != corners:
+            raise ValueError(f"the warped image lies on {box}, the layer on {corners}")
+        return warped
+
+    return redraw
 
 
 def add_service_layer(

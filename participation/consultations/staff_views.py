@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation.consultations import maps, rules, services
 from participation.consultations.blueprint import bp
-from participation.consultations.forms import CategoryForm, ConsultationForm, LayerForm, StateForm
+from participation.consultations.forms import (
+    PLACEMENT_UTM33,
+    PLACEMENT_WORLD_FILE,
+    WORLD_FILE_MAX_BYTES,
+    CategoryForm,
+    ConsultationForm,
+    LayerForm,
+    StateForm,
+)
 from participation.consultations.models import (
     TRANSITION_LABELS,
     Category,
@@ -17,6 +28,7 @@ from participation.consultations.models import (
     MapLayer,
     State,
 )
+from participation.core import geo, georef, uploads
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.loading import owned_or_404
@@ -235,14 +247,12 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
     }
     try:
         if kind is LayerKind.IMAGE:
+            data = form.image.data.read() if form.image.data else None
             return services.add_image_layer(
                 consultation,
-                data=form.image.data.read() if form.image.data else None,
+                data=data,
                 description=form.description.data,
-                south=form.south.data,
-                west=form.west.data,
-                north=form.north.data,
-                east=form.east.data,
+                **_image_bounds(form, consultation, data),
                 **common,
             )
         return services.add_service_layer(
@@ -256,6 +266,112 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
     except rules.ConsultationRuleError as refused:
         refused.put_on(form)
         return None
+
+
+def _image_bounds(form: LayerForm, consultation: Consultation, data: bytes | None) -> dict:
+    """south/west/north/east of an image layer, read from the fields of the way of giving its
+    corners that staff chose; WGS 84 degrees go to the rules as they are. An image placed in
+    UTM metres also brings its edges there (utm33_edges): it is warped north-up when stored. A
+    mistake in the placement is told together with the other mistakes of the image part of the
+    form."""
+    method = form.placement.data
+    if consultation.is_plan or method not in (PLACEMENT_UTM33, PLACEMENT_WORLD_FILE):
+        return {
+            "south": form.south.data,
+            "west": form.west.data,
+            "north": form.north.data,
+            "east": form.east.data,
+        }
+    try:
+        placed = _utm33_box(form) if method == PLACEMENT_UTM33 else _world_file_box(form, data)
+    except rules.ConsultationRuleError as misplaced:
+        try:  # the other rules of an image layer, with a stand-in placement; they write nothing
+            rules.image_layer_corners(
+                consultation,
+                data=data,
+                description=form.description.data,
+                south=0.0,
+                west=0.0,
+                north=1.0,
+                east=1.0,
+            )
+        except rules.ConsultationRuleError as refused:
+            misplaced.also = (*misplaced.also, refused)
+        raise
+    if placed is None:  # no image to measure: the rules say so
+        return {}
+    box, utm33_edges = placed
+    return {
+        "south": box.min_y,
+        "west": box.min_x,
+        "north": box.max_y,
+        "east": box.max_x,
+        "utm33_edges": utm33_edges,
+    }
+
+
+def _utm33_box(form: LayerForm) -> tuple[geo.BBox, geo.BBox]:
+    """The WGS 84 box of the image and its edges in UTM metres."""
+    values = (form.sw_easting.data, form.sw_northing.data, form.ne_easting.data, form.ne_northing.data)
+    if any(value is None for value in values):
+        raise rules.ConsultationRuleError(
+            _l("Please give both corners: south-west and north-east."), "sw_easting"
+        )
+    try:
+        return georef.corners_from_utm33(values[:2], values[2:]), geo.BBox(*values)
+    except geo.GeometryError as error:
+        raise rules.ConsultationRuleError(error.message, "sw_easting") from error
+
+
+def _world_file_text(form: LayerForm) -> tuple[str | bytes, str]:
+    """The uploaded world file, else the pasted one, and the field it came from."""
+    upload = form.world_file.data
+    if not upload:
+        return form.world_file_text.data or "", "world_file_text"
+    text = upload.read(WORLD_FILE_MAX_BYTES + 1)
+    if len(text) > WORLD_FILE_MAX_BYTES:
+        raise rules.ConsultationRuleError(
+            _l("A world file is a small text file of six lines; this one is larger than 2 KB."), "world_file"
+        )
+    with contextlib.suppress(UnicodeDecodeError):
+        # shown again in the text field: should the form come back, the file need not be chosen again
+        form.world_file_text.data = text.decode("utf-8-sig")
+    return text, "world_file"
+
+
+def _world_file_box(form: LayerForm, data: bytes | None) -> tuple[geo.BBox, geo.BBox | None] | None:
+    """The box from the world file and the image's size in pixels, and the image's edges in
+    UTM metres for a world file in EPSG:25833 (None for one in degrees: the image is north-up
+    in them already). None: there is no image."""
+    text, field = _world_file_text(form)
+    if not text.strip():
+        raise rules.ConsultationRuleError(
+            _l("Please choose a world file or paste its six lines."), "world_file"
+        )
+    try:
+        world_file = georef.parse_world_file(text)
+    except geo.GeometryError as error:
+        raise rules.ConsultationRuleError(error.message, field) from error
+    if data is None:
+        return None
+    if uploads.is_pdf(data):
+        raise rules.ConsultationRuleError(
+            _l(
+                "A world file belongs to an image file such as PNG or JPEG, not to a PDF. Please "
+                "give the corners of a PDF plan in degrees or metres."
+            ),
+            field,
+        )
+    try:
+        width, height = uploads.image_dimensions(data)
+    except uploads.UploadError as error:
+        raise rules.ConsultationRuleError(error.message, "image") from error
+    crs = form.world_file_crs.data
+    try:
+        box = georef.bounds_from_world_file(world_file, width, height, crs)
+    except geo.GeometryError as error:
+        raise rules.ConsultationRuleError(error.message, field) from error
+    return box, georef.outer_edges(world_file, width, height) if crs == georef.UTM33 else None
 
 
 @bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen", methods=["GET", "POST"])

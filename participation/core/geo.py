@@ -1,4 +1,9 @@
-"""Geometry as plain GeoJSON: validation, bounding boxes and containment, without GEOS.
+"""Geometry as plain GeoJSON: reading, checking, bounding boxes and containment.
+
+Shapes are stored as GeoJSON dicts; the geometry itself (validity, self-intersection, holes,
+size, containment) is GEOS's, through shapely. What is left here is what GEOS does not do:
+reading GeoJSON people send, the range check of degrees, rounding, and telling the person in
+their language what is wrong with a shape.
 
 Coordinates are (x, y) pairs: (longitude, latitude) on geographic maps, (column, row from the
 bottom) in image pixels on plan-only maps. Every check here works for both; only the range
@@ -12,7 +17,9 @@ import json
 import math
 from dataclasses import dataclass
 
+import shapely
 from flask_babel import lazy_gettext as _l
+from shapely.geometry import shape
 
 KIND_BY_TYPE = {"Point": "point", "LineString": "line", "Polygon": "polygon"}
 AREA_TYPES = {"Polygon", "MultiPolygon"}
@@ -93,9 +100,13 @@ def _ring(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
         points = points[:-1]
     if len(set(points)) < 3:
         raise GeometryError(_l("An area needs at least three different corners."))
-    if _self_intersects(points + [points[0]]):
+    # all corners on one line (GEOS would call that a self-intersection)
+    if shapely.MultiPoint(points).convex_hull.area == 0:
+        raise GeometryError(_l("The area has no size."))
+    outline = shapely.Polygon(points)
+    if not outline.is_valid:  # one ring alone: invalid only when it crosses or touches itself
         raise GeometryError(_l("The outline of the area crosses itself."))
-    if abs(_signed_area(points)) == 0:
+    if outline.area == 0:
         raise GeometryError(_l("The area has no size."))
     return points + [points[0]]
 
@@ -147,7 +158,19 @@ def _polygon(rings, geographic: bool, holes: bool) -> list:
         raise GeometryError(_l("The shape could not be read."))
     if len(rings) > 1 and not holes:
         raise GeometryError(_l("An area with holes is not supported here."))
-    return [[list(p) for p in _ring([_coordinate(c, geographic) for c in ring])] for ring in rings]
+    checked = [_ring([_coordinate(c, geographic) for c in ring]) for ring in rings]
+    shell, inner = checked[0], checked[1:]
+    if inner:
+        # Every ring is simple by now, so whatever GEOS finds is about the holes. Its reason
+        # cannot tell whose fault it is ("Self-intersection" is a hole crossing the outline as
+        # well as two holes crossing), so each hole is checked against the outline first, then
+        # the holes among themselves ("Holes are nested", "Self-intersection", ...).
+        for hole in inner:
+            if not shapely.Polygon(shell, [hole]).is_valid:
+                raise GeometryError(_l("A hole of the area lies outside it or crosses its outline."))
+        if not shapely.Polygon(shell, inner).is_valid:
+            raise GeometryError(_l("Holes of the area overlap or lie inside one another."))
+    return [[list(p) for p in ring] for ring in checked]
 
 
 def _count_vertices(coordinates) -> int:
@@ -190,100 +213,40 @@ def kind_of(geometry: dict) -> str:
     return KIND_BY_TYPE[geometry["type"]]
 
 
-def _polygons(area: dict) -> list[list[list[tuple[float, float]]]]:
-    if area["type"] == "Polygon":
-        return [[[tuple(c) for c in ring] for ring in area["coordinates"]]]
-    return [[[tuple(c) for c in ring] for ring in polygon] for polygon in area["coordinates"]]
-
-
-def _in_ring(point, ring) -> bool:
-    x, y = point
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
-        if (y1 > y) != (y2 > y):
-            crossing = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-            if x < crossing:
-                inside = not inside
-    return inside
-
-
-def _on_ring(point, ring) -> bool:
-    return any(_on_segment(a, point, b) for a, b in zip(ring, ring[1:], strict=False))
+def _area_shape(area: dict):
+    """The area as a valid GEOS geometry. `normalise` admits the parts of a MultiPolygon that
+    overlap or share an edge (districts drawn side by side), which GEOS calls invalid and on
+    which its predicates go wrong; those parts are then joined: each outline minus its holes."""
+    geometry = shape(area)
+    if geometry.is_valid:
+        return geometry
+    polygons = area["coordinates"] if area["type"] == "MultiPolygon" else [area["coordinates"]]
+    parts = [
+        shapely.Polygon(rings[0]).difference(shapely.union_all([shapely.Polygon(r) for r in rings[1:]]))
+        for rings in polygons
+    ]
+    return shapely.union_all(parts)
 
 
 def point_in_area(point, area: dict) -> bool:
     """Whether the point lies inside the area or on its edge (holes excluded)."""
-    for rings in _polygons(area):
-        if _on_ring(point, rings[0]):
-            return True
-        if _in_ring(point, rings[0]) and not any(
-            _in_ring(point, hole) and not _on_ring(point, hole) for hole in rings[1:]
-        ):
-            return True
-    return False
+    return _area_shape(area).covers(shapely.Point(point))
 
 
 def within(geometry: dict, area: dict) -> bool:
-    """Whether every part of `geometry` lies inside `area`: all vertices inside, and no edge
-    of the shape properly crosses an edge of the area (which catches shapes that bridge a
-    notch of a concave area)."""
-    points = vertices(geometry)
-    if not all(point_in_area(p, area) for p in points):
-        return False
-    if geometry["type"] == "Point":
-        return True
-    area_edges = [
-        (a, b) for rings in _polygons(area) for ring in rings for a, b in zip(ring, ring[1:], strict=False)
-    ]
-    shape_edges = list(zip(points, points[1:], strict=False))
-    return not any(_proper_crossing(a, b, c, d) for a, b in shape_edges for c, d in area_edges)
+    """Whether every part of `geometry` lies inside `area` or on its edge: a line that leaves
+    the area through a notch, or a shape around one of its holes, is not within it."""
+    return _area_shape(area).covers(shape(geometry))
 
 
 def within_box(geometry: dict, box: BBox) -> bool:
-    return all(box.min_x <= x <= box.max_x and box.min_y <= y <= box.max_y for x, y in vertices(geometry))
-
-
-def _signed_area(points) -> float:
+    own = bbox(geometry)
     return (
-        sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=False))
-        / 2
+        box.min_x <= own.min_x
+        and own.max_x <= box.max_x
+        and box.min_y <= own.min_y
+        and own.max_y <= box.max_y
     )
-
-
-def _orientation(a, b, c) -> float:
-    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-
-def _on_segment(a, p, b) -> bool:
-    return (
-        _orientation(a, b, p) == 0
-        and min(a[0], b[0]) <= p[0] <= max(a[0], b[0])
-        and min(a[1], b[1]) <= p[1] <= max(a[1], b[1])
-    )
-
-
-def _proper_crossing(a, b, c, d) -> bool:
-    o1, o2 = _orientation(a, b, c), _orientation(a, b, d)
-    o3, o4 = _orientation(c, d, a), _orientation(c, d, b)
-    return ((o1 > 0 > o2) or (o1 < 0 < o2)) and ((o3 > 0 > o4) or (o3 < 0 < o4))
-
-
-def _segments_touch(a, b, c, d) -> bool:
-    if _proper_crossing(a, b, c, d):
-        return True
-    return _on_segment(a, c, b) or _on_segment(a, d, b) or _on_segment(c, a, d) or _on_segment(c, b, d)
-
-
-def _self_intersects(ring) -> bool:
-    edges = list(zip(ring, ring[1:], strict=False))
-    count = len(edges)
-    for i in range(count):
-        for j in range(i + 1, count):
-            if j == i + 1 or (i == 0 and j == count - 1):
-                continue  # neighbours share a corner
-            if _segments_touch(*edges[i], *edges[j]):
-                return True
-    return False
 
 
 # --- the coordinate text field that works without JavaScript -------------------------------

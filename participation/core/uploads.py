@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -184,10 +185,15 @@ def store_image(
     thumbnail_side: int | None = None,
     formats: frozenset[str] = ACCEPTED_FORMATS,
     max_bytes: int | None = None,
+    redraw: Callable[[Image.Image], Image.Image] | None = None,
 ) -> StoredImage:
     """Check (format, file size), shrink and re-encode an uploaded image, save it (and a
-    thumbnail) under a new key. Nothing is stored when a check fails."""
+    thumbnail) under a new key. Nothing is stored when a check fails. `redraw` turns the
+    upright image into the one to keep (a map layer warped north-up) before it is shrunk
+    and encoded."""
     image = _open(data, formats, max_bytes)
+    if redraw is not None:
+        image = redraw(image)
     if max(image.size) > max_side:
         image.thumbnail((max_side, max_side))
     body, extension = _encode(image, lossless)
