@@ -177,9 +177,11 @@ def test_the_pyramid_follows_ideas_as_they_come_move_hide_and_go(app, make_consu
         db.session.rollback()
 
 
-def test_a_new_idea_changes_the_clusters_of_the_whole_area_view(
+def test_a_new_idea_changes_the_kept_clusters_of_the_whole_area_view(
     client, app, make_consultation, make_idea, monkeypatch
 ):
+    """The answer is kept in the shared cache, and a new idea that changes the clusters changes it."""
+    monkeypatch.setitem(app.extensions["cache"], cache, SimpleCache())
     consultation = make_consultation()
     for n in range(6):
         make_idea(consultation, lonlat=(12.322 + n * 0.0002, 51.322))
@@ -187,6 +189,7 @@ def test_a_new_idea_changes_the_clusters_of_the_whole_area_view(
     path = f"/api/v1/consultations/{consultation.slug}/ideas.geojson"
     before = client.get(path).get_json()
     assert before["properties"]["clustered"] is True and before["properties"]["total"] == 6
+    assert client.get(path).get_json() == before
     make_idea(consultation, lonlat=(12.338, 51.334))  # far from the others: a cluster of its own
     after = client.get(path).get_json()
     assert after["properties"]["total"] == 7
