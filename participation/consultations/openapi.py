@@ -92,6 +92,7 @@ def _ideas_operation() -> dict:
                 "description": "FeatureCollection",
                 "content": {"application/geo+json": {"schema": _ref("FeatureCollection")}},
             },
+            "304": {"description": "Not Modified: the If-None-Match header named this answer's ETag"},
             "400": {"description": "A query parameter not of the form stated here", "content": _PROBLEM},
             "404": _NOT_FOUND,
         },

@@ -206,7 +206,7 @@ def test_openapi_describes_the_api(client):
     assert {"bbox", "plan_bbox", "category", "status"} <= set(params)
     assert params["bbox"]["schema"]["pattern"] == f"^{queries.BBOX_PATTERN}$"  # the pattern the API checks
     assert params["category"]["schema"]["items"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
-    assert set(ideas_path["responses"]) == {"200", "400", "404"}
+    assert set(ideas_path["responses"]) == {"200", "304", "400", "404"}
     [status] = [
         p
         for p in document["paths"]["/consultations/{slug}/ideas.geojson"]["get"]["parameters"]
