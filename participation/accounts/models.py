@@ -48,6 +48,8 @@ class User(TimestampMixin, db.Model):
 
     # The sign-in this request came with (set by accounts.sessions); Flask-Login stores it.
     session_token = None  # a plain attribute, not a column
+    # Figures other features read with the signed-in user: a dict (accounts.sessions.read_along).
+    read_along = None
 
     # Flask-Login protocol
     @property

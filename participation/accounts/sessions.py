@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete
+from sqlalchemy import Select, bindparam, delete
 
 from participation.accounts.models import AccountSession, User
 from participation.core.models import utcnow
@@ -24,6 +25,18 @@ from participation.extensions import db
 # their tabs keep it longer, so the server ends such a sign-in after a day at the latest.
 SESSION_LIFETIME = timedelta(hours=24)
 DEFAULT_REMEMBER_LIFETIME = timedelta(days=365)  # Flask-Login's default for its cookie
+
+
+# Figures of the signed-in person that every page shows, read in the same query as the person
+# (a correlated scalar subquery each) instead of a query of their own per page: features name
+# them in init_app (`read_along`); the values wait in `user.read_along`, as they were when the
+# request began.
+_READ_ALONG: dict[str, Callable] = {}
+
+
+def read_along(name: str, figure: Callable) -> None:
+    """Load `figure(User.id)`, a scalar subquery on the user's id, with every signed-in user."""
+    _READ_ALONG[name] = figure
 
 
 def hash_token(token: str) -> str:
@@ -62,10 +75,27 @@ def load(token: str) -> User | None:
     """The user signed in with `token`, or None once that sign-in has ended or expired."""
     if not token or not isinstance(token, str) or len(token) > 100:
         return None
-    user = db.session.scalar(User.by_session_token_hash(hash_token(token), utcnow()))
-    if user is not None:
-        user.session_token = token
+    names, query = _load_query()
+    row = db.session.execute(query, {"token_hash": hash_token(token), "now": utcnow()}).first()
+    if row is None:
+        return None
+    user = row[0]
+    user.session_token = token
+    user.read_along = dict(zip(names, row[1:], strict=True))
     return user
+
+
+_load_queries: dict[tuple[str, ...], Select] = {}
+
+
+def _load_query() -> tuple[tuple[str, ...], Select]:
+    """The lookup of `load`, built once: every signed-in request runs it, and building the
+    statement again each time cost as much as running it."""
+    names = tuple(_READ_ALONG)
+    if names not in _load_queries:
+        query = User.by_session_token_hash(bindparam("token_hash"), bindparam("now"))
+        _load_queries[names] = query.add_columns(*(_READ_ALONG[name](User.id).label(name) for name in names))
+    return names, _load_queries[names]
 
 
 def end(token: str | None) -> None:

@@ -65,6 +65,8 @@ class ThreadPage:
     has_more: bool
     total: int
     stances: dict[str, int] = field(default_factory=dict)  # "for" -> how many took it
+    # authors of comments loaded for the page that wait for approval: the page differs for them
+    pending_authors: set[int] = field(default_factory=set)
 
 
 def counts_for(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
@@ -124,6 +126,7 @@ def thread_page(target_type: str, target_id: int, *, sort: Sort, page: int, view
     threads = build_threads(top, replies, viewer)
     for node in threads:
         node.reply_total = reply_totals.get(node.id, 0)
+    pending = Visibility.PENDING.value
     return ThreadPage(
         target_type=target_type,
         target_id=target_id,
@@ -131,6 +134,7 @@ def thread_page(target_type: str, target_id: int, *, sort: Sort, page: int, view
         page=page,
         threads=threads,
         has_more=has_more,
+        pending_authors={c.author_id for c in (*top, *replies) if c.visibility == pending and c.author_id},
         **totals,
     )
 
@@ -245,6 +249,18 @@ def vote_figures(comment_ids: list[int], viewer) -> dict[int, tuple[int, int, in
         .group_by(CommentVote.comment_id)
     )
     return {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in rows}
+
+
+def votes_of(user_id: int, comment_ids: list[int]) -> dict[int, int]:
+    """comment id -> the person's vote (+1 or -1), for those of `comment_ids` they voted on."""
+    if not comment_ids:
+        return {}
+    rows = db.session.execute(
+        select(CommentVote.comment_id, CommentVote.value).where(
+            CommentVote.user_id == user_id, CommentVote.comment_id.in_(comment_ids)
+        )
+    )
+    return {comment_id: int(value) for comment_id, value in rows}
 
 
 def author_names(user_ids: set[int]) -> dict[int, str]:

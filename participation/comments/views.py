@@ -13,7 +13,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.comments import queries, services
+from participation.comments import queries, services, shared_threads
 from participation.comments.blueprint import bp
 from participation.comments.forms import CommentForm, ReplyForm
 from participation.comments.models import SORT_LABELS, STANCE_LABELS, Comment, Sort
@@ -76,19 +76,26 @@ def _take_news() -> dict | None:
 
 
 def section_context(target: targets.Target, *, sort: Sort | None = None, page: int = 1, form=None) -> dict:
+    """The comment section's context: `thread` holds its figures, `threads_html` the page of
+    threads and `form_html` the form, shared by everybody but for each viewer's own parts
+    (comments.shared_threads)."""
+    fresh = form is None
     if form is None and current_user.is_authenticated:
         form = CommentForm(formdata=None)
+    news = None if htmx else _take_news()
+    now = utcnow()
+    thread, threads_html = shared_threads.section_threads(target, sort or Sort.NEWEST, page, news, now)
     return {
-        "news": None if htmx else _take_news(),
+        "news": news,
         "target": target,
-        "thread": queries.thread_page(
-            target.key, target.id, sort=sort or Sort.NEWEST, page=page, viewer=current_user
-        ),
+        "thread": thread,
+        "threads_html": threads_html,
         "form": form,
+        "form_html": shared_threads.comment_form(target, form, fresh=fresh),
         "action_form": _action_form(),
         "sort_labels": SORT_LABELS,
         "stance_labels": STANCE_LABELS,
-        "now": utcnow(),
+        "now": now,
     }
 
 

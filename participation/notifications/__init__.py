@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """After the features whose events it listens to (their kinds must be declared)."""
+    from participation.accounts import sessions
     from participation.core import events
-    from participation.notifications import personal_data, services, subscribers, views
+    from participation.notifications import personal_data, queries, services, subscribers, views
     from participation.notifications.blueprint import bp
     from participation.notifications.cli import notifications_cli
     from participation.notifications.models import GENERAL_HEADLINES, declare_kind
@@ -18,6 +19,8 @@ def init_app(app: Flask) -> None:
         declare_kind(kind, headline)
     personal_data.register()
     subscribers.init_app(app)
+    # the header's unread count comes with the signed-in user, not in a query of its own
+    sessions.read_along(queries.UNREAD_ALONG, queries.unread_of)
     app.add_template_global(views.unread_notifications)
     app.add_template_global(views.follow_state)
     app.register_blueprint(bp)

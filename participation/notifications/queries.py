@@ -18,6 +18,20 @@ def unread_counts_of(user_ids: list[int]):
     )
 
 
+UNREAD_ALONG = "unread_notifications"  # its name among the figures read with the signed-in user
+
+
+def unread_of(user_id_column):
+    """The unread count as a scalar subquery on a user id column, for the sign-in lookup
+    (accounts.sessions.read_along): the header shows it on every page."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id_column, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
 def unread_count(user_id: int) -> int:
     return db.session.scalar(
         select(func.count())

@@ -27,7 +27,7 @@ from participation.core.mail import send_mails
 from participation.core.models import utcnow
 from participation.core.targets import Target
 from participation.extensions import db
-from participation.notifications import mail
+from participation.notifications import mail, queries
 from participation.notifications.models import HEADLINES, Follow, Kind, MailState, Notification
 from participation.notifications.text import markdown_to_text
 
@@ -261,4 +261,6 @@ def mark_read(user, note_id: int | None = None) -> int:
     if note_id is not None:
         query = query.where(Notification.id == note_id)
     result = db.session.execute(query.values(read_at=utcnow()))
+    if getattr(user, "read_along", None):  # the count read with the user is out of date now
+        user.read_along = {k: v for k, v in user.read_along.items() if k != queries.UNREAD_ALONG}
     return result.rowcount

@@ -20,6 +20,9 @@ from participation.notifications.models import Notification
 def unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
+    read_along = current_user.read_along or {}
+    if queries.UNREAD_ALONG in read_along:  # read with the user, in the request's first query
+        return read_along[queries.UNREAD_ALONG]
     return queries.unread_count(current_user.id)
 
 

@@ -1,0 +1,348 @@
+"""A page of comment threads rendered once for everybody, with each viewer's own parts put in.
+
+Rendering a page of threads (twenty threads with up to ten answers each, through the macros)
+was most of a commentable page's time for signed-in people, although little of it differs
+between them. The page is rendered once per data version of the comments, language, object,
+order, page and kind of reader (taking part: signed in with a confirmed address; or only
+reading), as if by somebody who wrote none of the comments and voted on none, and kept in
+the shared cache under the comments' data version (core.data_versions), so a new comment,
+vote or name shows at once. Markers stand where a viewer's own parts go:
+
+- the CSRF token of the vote and answer forms (it belongs to one session);
+- `aria-pressed` of the vote buttons, from one query for the viewer's votes on the comments
+  shown;
+- the votes and actions (edit, delete, report) of the viewer's own comments, rendered for
+  them with the same macro.
+
+The viewer's votes and own parts are kept for them too, next to the page (one round trip
+fetches both), until the data version moves or one of their comments leaves its 15 minutes
+for editing. A page whose structure differs for the viewer (a comment of theirs that waits
+for approval, which only they see; the note about their last action at the comment it
+concerns) is rendered for them alone, as before. The form for a new comment, the same for
+everybody until somebody types in it, is kept per process with a marker for the token.
+
+Markers are NUL-delimited: no template writes a NUL and no stored text holds one
+(core.inputs refuses them, PostgreSQL too), so a marker cannot clash with what people wrote.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import render_template, request
+from flask_login import AnonymousUserMixin, current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from participation.comments import COMMENTS_VERSION_GROUP, queries
+from participation.comments.forms import CommentForm
+from participation.comments.models import EDIT_WINDOW, Comment, Sort
+from participation.core import data_versions, targets
+from participation.core.forms import ActionForm
+from participation.core.locale import current_locale
+from participation.core.models import utcnow
+from participation.extensions import cache
+
+_MARKER = re.compile("\x00([^\x00]*)\x00")
+CSRF_MARK = "\x00csrf\x00"
+_OWN_END = "\x00end\x00"
+# kinds of the markers in a kept page, as stored
+_CSRF, _UP, _DOWN, _OWN, _END = "csrf", "up", "down", "own", "end"
+_PRESSED = {_UP: 1, _DOWN: -1}
+
+
+@dataclass
+class ThreadSummary:
+    """What the comment section shows around the threads (the ThreadPage's figures)."""
+
+    sort: Sort
+    page: int
+    total: int
+    has_more: bool
+    threads: tuple[int, ...]  # the ids of the threads shown
+    stances: dict[str, int] = field(default_factory=dict)
+
+
+class _Participant:
+    """The reader a shared page is rendered for: signed in with a confirmed address, the
+    author of nothing (no user has id 0; a deleted author's comments have author_id None)."""
+
+    id = 0
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    email_confirmed = True
+
+
+class Marks:
+    """Put into a shared render as `viewer_marks`: writes the markers and notes what they
+    stand for, so that filling them in needs no look at the HTML and no query for the
+    viewer's own comments."""
+
+    def __init__(self):
+        # comment id -> what its author's own parts show (see _own_node)
+        self.own_parts: dict[int, dict] = {}
+        self.vote_buttons: list[int] = []  # comments with a vote form
+
+    def own(self, node) -> Markup:
+        c = node.comment
+        self.own_parts[c.id] = {
+            "author_id": c.author_id,
+            "visibility": c.visibility,
+            "created_at": c.created_at,
+            "up": node.up,
+            "down": node.down,
+        }
+        return Markup(f"\x00{_OWN}:{c.id}\x00")  # noqa: S704 - an integer
+
+    def end(self) -> Markup:
+        return Markup(_OWN_END)  # noqa: S704 - a constant
+
+    def pressed(self, comment_id: int, direction: str) -> Markup:
+        if direction == _UP:
+            self.vote_buttons.append(comment_id)
+        return Markup(f"\x00{direction}:{comment_id}\x00")  # noqa: S704 - an integer and a constant
+
+
+def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | None, now: datetime):
+    """(the section's figures, the rendered threads) for the current viewer."""
+    page = max(page, 1)
+    viewer = current_user
+    signed_in = bool(viewer.is_authenticated)
+    taking_part = signed_in and bool(viewer.email_confirmed)
+    version = data_versions.versions([COMMENTS_VERSION_GROUP])
+    key = (
+        f"comment-threads:{target.key}:{target.id}:{sort.value}:{page}:{current_locale()}"
+        f":{'part' if taking_part else 'read'}:{int(bool(target.is_open))}:{version}"
+    )
+    mine_key = f"comment-threads-of:{viewer.id}:{key}" if signed_in else None
+    kept, mine = _look_up(key, mine_key, version)
+    if kept is None:
+        kept = _render_shared(target, sort, page, taking_part)
+        cache.set(key, kept, timeout=data_versions.REMEMBERED_SECONDS)
+        _keep_here(key, kept, version)
+    if news is not None or (signed_in and viewer.id in kept["pending_authors"]):
+        return render_for_viewer(target, sort, page, news, now)
+    if mine_key and (mine is None or (mine["until"] is not None and now > mine["until"])):
+        mine = _viewer_parts(kept, viewer, target, now, taking_part)
+        cache.set(mine_key, mine, timeout=data_versions.REMEMBERED_SECONDS)
+    return kept["summary"], Markup(fill(kept, viewer, mine or _NOBODYS))  # noqa: S704 - our templates' output
+
+
+_NOBODYS = {"votes": {}, "own": {}, "until": None}
+
+
+def _viewer_parts(kept: dict, viewer, target: targets.Target, now: datetime, taking_part: bool) -> dict:
+    """What is the viewer's own on a kept page, kept for them as well: their votes (comment
+    id -> +1 or -1) and the rendered parts of their own comments, valid `until` the first
+    of them may no longer be edited (None: for as long as the page)."""
+    votes = queries.votes_of(viewer.id, kept["vote_buttons"]) if taking_part else {}
+    own = kept["by_author"].get(viewer.id) or {}
+    deadlines = [
+        figures["created_at"] + EDIT_WINDOW
+        for figures in own.values()
+        if now <= figures["created_at"] + EDIT_WINDOW
+    ]
+    return {
+        "votes": votes,
+        "own": _own_parts(own, viewer, target, now) if own else {},
+        "until": min(deadlines, default=None),
+    }
+
+
+def render_for_viewer(target: targets.Target, sort: Sort, page: int, news: dict | None, now: datetime):
+    """The threads rendered for the viewer alone, every part of them."""
+    thread = queries.thread_page(target.key, target.id, sort=sort, page=page, viewer=current_user)
+    html = render_template(
+        "comments/_threads.html",
+        thread=thread,
+        target=target,
+        action_form=ActionForm(formdata=None) if current_user.is_authenticated else None,
+        now=now,
+        news=news,
+    )
+    return thread, Markup(html)  # noqa: S704 - our template's output
+
+
+class _Memo:
+    """A few entries kept in this process, the oldest dropped first."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.entries: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        return self.entries.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        with self.lock:
+            if key not in self.entries and len(self.entries) >= self.limit:
+                self.entries.pop(next(iter(self.entries)))
+            self.entries[key] = value
+
+
+# Kept pages of threads, in this process too: an entry's key holds the data version, so what
+# is under a key never changes, and the page need not come over from the shared cache each
+# time. Only with a cache that keeps versions (NullCache's "none" would never move on).
+_HERE = _Memo(32)
+
+
+def _look_up(key: str, mine_key: str | None, version: str) -> tuple[dict | None, dict | None]:
+    """The kept page and the viewer's parts of it, in one round trip to the shared cache."""
+    kept = _HERE.get(key)
+    if kept is not None:
+        return kept, cache.get(mine_key) if mine_key else None
+    kept, mine = cache.get_many(key, mine_key) if mine_key else (cache.get(key), None)
+    if kept is not None:
+        _keep_here(key, kept, version)
+    return kept, mine
+
+
+def _keep_here(key: str, kept: dict, version: str) -> None:
+    if "none" not in version.split("."):
+        _HERE.put(key, kept)
+
+
+def _render_shared(target: targets.Target, sort: Sort, page: int, taking_part: bool) -> dict:
+    thread = queries.thread_page(target.key, target.id, sort=sort, page=page, viewer=None)
+    marks = Marks()
+    action_form = None
+    if taking_part:
+        action_form = ActionForm(formdata=None)
+        action_form.csrf_token.current_token = CSRF_MARK
+    html = render_template(
+        "comments/_threads.html",
+        thread=thread,
+        target=target,
+        action_form=action_form,
+        now=utcnow(),  # only the author's "Edit" depends on it, and that is filled in per viewer
+        news=None,
+        current_user=_Participant() if taking_part else AnonymousUserMixin(),
+        viewer_marks=marks,
+    )
+    by_author: dict[int, dict[int, dict]] = {}  # author id -> their comments' own parts
+    for comment_id, figures in marks.own_parts.items():
+        if figures["author_id"] is not None:
+            by_author.setdefault(figures["author_id"], {})[comment_id] = figures
+    parts = _split(html)
+    return {
+        "parts": parts,
+        "has_forms": (_CSRF, None) in parts,
+        "by_author": by_author,
+        "vote_buttons": marks.vote_buttons,
+        "pending_authors": thread.pending_authors,
+        "summary": ThreadSummary(
+            sort=thread.sort,
+            page=thread.page,
+            total=thread.total,
+            has_more=thread.has_more,
+            threads=tuple(node.id for node in thread.threads),
+            stances=thread.stances,
+        ),
+    }
+
+
+def _split(html: str) -> list:
+    """Text and markers in turn; a marker as (kind, comment id or None)."""
+    pieces = _MARKER.split(html)
+    parts: list = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            parts.append(piece)
+        else:
+            kind, _, number = piece.partition(":")
+            parts.append((kind, int(number) if number else None))
+    return parts
+
+
+def fill(kept: dict, viewer, mine: dict) -> str:
+    """The kept page with the viewer's token, votes and own comments put in."""
+    token = str(escape(generate_csrf())) if viewer.is_authenticated and kept["has_forms"] else ""
+    votes, own_html = mine["votes"], mine["own"]
+    out: list[str] = []
+    skipping = False
+    for part in kept["parts"]:
+        if part.__class__ is str:
+            if not skipping:
+                out.append(part)
+            continue
+        kind, comment_id = part
+        if skipping:
+            skipping = kind != _END
+        elif kind == _CSRF:
+            out.append(token)
+        elif kind in _PRESSED:
+            out.append("true" if votes.get(comment_id) == _PRESSED[kind] else "false")
+        elif kind == _OWN and comment_id in own_html:
+            out.append(own_html[comment_id])
+            skipping = True
+    return "".join(out)
+
+
+def _own_parts(own: dict[int, dict], viewer, target: targets.Target, now: datetime) -> dict[int, str]:
+    """The votes and actions of the viewer's own comments, rendered for them by the same
+    macro from what the shared render noted about these comments."""
+    nodes = [_own_node(comment_id, figures, viewer) for comment_id, figures in own.items()]
+    html = render_template(
+        "comments/_own_parts.html",
+        nodes=nodes,
+        target=target,
+        action_form=ActionForm(formdata=None),
+        now=now,
+        separator=Markup("\x00"),
+    )
+    return dict(zip(own, html.split("\x00"), strict=True))
+
+
+def _own_node(comment_id: int, figures: dict, viewer) -> queries.CommentNode:
+    # Everything the macro asks of the comment (whether the viewer wrote it, may still edit
+    # or delete it) comes from these columns; the object is never added to the session.
+    comment = Comment(
+        id=comment_id,
+        author_id=figures["author_id"],
+        visibility=figures["visibility"],
+        created_at=figures["created_at"],
+    )
+    up, down = figures["up"], figures["down"]
+    return queries.CommentNode(comment, author_name=viewer.public_name, score=up - down, up=up, down=down)
+
+
+# --- the form for a new comment ----------------------------------------------------------------
+
+# The form as nobody has typed in it yet, per language and commentable thing, with the CSRF
+# marker: it depends on nothing else, so each process renders it once.
+_FRESH_FORMS = _Memo(512)
+
+
+class _Lazy:
+    """HTML made only when a template writes it out (the form shows only to who may write)."""
+
+    def __init__(self, make: Callable[[], str]):
+        self._make = make
+
+    def __html__(self) -> str:
+        return self._make()
+
+
+def comment_form(target: targets.Target, form, *, fresh: bool) -> _Lazy:
+    """The new-comment form of the section: a `fresh` one (made for this page, not sent back
+    with errors) from the memo with the viewer's token put in, any other rendered for it."""
+
+    def make() -> str:
+        if not fresh:
+            return render_template("comments/_form.html", form=form, target=target)
+        key = f"{request.script_root}:{current_locale()}:{target.key}:{target.id}:{int(bool(target.stances))}"
+        html = _FRESH_FORMS.get(key)
+        if html is None:
+            blank = CommentForm(formdata=None)
+            blank.csrf_token.current_token = CSRF_MARK
+            html = render_template("comments/_form.html", form=blank, target=target)
+            _FRESH_FORMS.put(key, html)
+        return html.replace(CSRF_MARK, str(escape(generate_csrf())))
+
+    return _Lazy(make)
