@@ -110,6 +110,7 @@ def _init_templates(app: Flask) -> None:
     from participation.core.access import ROLE_LABELS
     from participation.core.dates import html_datetime
     from participation.core.form_rendering import render_input
+    from participation.core.viewer_pages import viewer_choice, viewer_hole, viewer_page_shared
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -120,6 +121,9 @@ def _init_templates(app: Flask) -> None:
         available_locales=locale.LOCALES,
         role_labels=ROLE_LABELS,
         render_input=render_input,
+        viewer_page_shared=viewer_page_shared,
+        viewer_hole=viewer_hole,
+        viewer_choice=viewer_choice,
     )
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["html_datetime"] = html_datetime

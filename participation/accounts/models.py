@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -86,6 +86,25 @@ class User(TimestampMixin, db.Model):
     @property
     def public_name(self) -> str:
         return str(_l("deleted user")) if self.is_deleted else (self.display_name or "")
+
+    @property
+    def page_kind(self) -> str:
+        """What pages differ by between signed-in people (core.viewer_pages): the role, a
+        confirmed address, a block."""
+        return f"{self.role}.{int(self.email_confirmed)}.{int(self.is_blocked)}"
+
+    def stand_in(self) -> User:
+        """Somebody of the same kind who owns, supports and follows nothing (no user has id 0),
+        for pages rendered once for everybody of that kind (core.viewer_pages). Never added to
+        the session."""
+        return User(
+            id=0,
+            role=self.role,
+            display_name="",
+            locale=self.locale,
+            email_confirmed_at=self.email_confirmed_at and datetime(2000, 1, 1, tzinfo=UTC),
+            blocked_until=self.blocked_until if self.is_blocked else None,
+        )
 
     def has_role(self, *roles: Role) -> bool:
         return Role(self.role) in roles

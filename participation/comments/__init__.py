@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from participation.comments import personal_data, services, views
     from participation.comments.blueprint import bp
     from participation.comments.cli import comments_cli
-    from participation.core import content, data_versions, events
+    from participation.core import content, data_versions, events, viewer_pages
 
     events.declare_all(services.EVENTS)
     events.subscribe(content.CONTENT_APPROVED, services.on_content_approved)
@@ -19,5 +19,6 @@ def init_app(app: Flask) -> None:
     # pages showing threads keep them for anonymous visitors until a comment, a vote or a name changes
     data_versions.watch(COMMENTS_VERSION_GROUP, "comment", "comment_vote", "user")
     app.add_template_global(views.comment_section)
+    viewer_pages.fills("comment-section", views.comment_section_html)  # in kept pages of signed-in viewers
     app.register_blueprint(bp)
     app.cli.add_command(comments_cli)

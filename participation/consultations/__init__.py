@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         views,
     )
     from participation.consultations.blueprint import api_bp, bp
-    from participation.core import data_versions, errors, events, features, fragments
+    from participation.core import data_versions, errors, events, features, fragments, viewer_pages
     from participation.core import openapi as api_document
     from participation.live import topics as live_topics
 
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     from participation.consultations.cli import consultations_cli
 
     app.cli.add_command(consultations_cli)
+    viewer_pages.chooses("idea-supported", views.supported_choices)  # in kept pages of signed-in viewers
     data_versions.watch(VERSION_GROUP, "consultation", "consultation_", "idea", "idea_", "map_layer")
     fragments.forget_on(
         fragments.HOME_OVERVIEW, services.CONSULTATION_SAVED, services.CONSULTATION_STATE_CHANGED

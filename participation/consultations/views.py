@@ -18,7 +18,7 @@ from participation.consultations.models import (
     IdeaStatus,
     State,
 )
-from participation.core import audit, data_versions, geo, uploads
+from participation.core import audit, data_versions, geo, uploads, viewer_pages
 from participation.core.access import Role
 from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.errors import rerenders_on_csrf_error
@@ -26,6 +26,7 @@ from participation.core.forms import ActionForm, choices, show_form
 from participation.core.htmx import render_page_or_fragment
 from participation.core.loading import owned_or_404
 from participation.core.pagination import paginate, paginate_counted
+from participation.core.viewer_pages import cached_for_viewers
 from participation.extensions import db, limiter
 
 
@@ -50,6 +51,7 @@ def load_idea(consultation: Consultation, idea_id: int) -> Idea:
 
 @bp.get("/beteiligung")
 @cached_for_anonymous([VERSION_GROUP], args=("page",))
+@cached_for_viewers([VERSION_GROUP], args=("page",))
 def index():
     page = paginate(
         Consultation.public().order_by(
@@ -66,6 +68,7 @@ def index():
 
 @bp.get("/beteiligung/<slug>")
 @cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "order", "category", "status"))
+@cached_for_viewers([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "order", "category", "status"))
 def show(slug: str):
     consultation = load_consultation(slug)
     filters = queries.IdeaFilters.from_args(request.args)
@@ -95,9 +98,11 @@ def show(slug: str):
 
 @bp.get("/beteiligung/<slug>/ideen/<int:idea_id>")
 @cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP])
+@cached_for_viewers([VERSION_GROUP, COMMENTS_VERSION_GROUP])
 def idea(slug: str, idea_id: int):
     consultation = load_consultation(slug)
     idea = load_idea(consultation, idea_id)
+    viewer_pages.owned_by(idea.author_id)  # its author may edit it, and not support it
     answer_form = None
     if idea.can_answer(current_user):
         answer_form = AnswerForm(status=idea.status, response=idea.response)
@@ -108,6 +113,12 @@ def idea(slug: str, idea_id: int):
         map=maps.idea_map(consultation, idea),
         **_supports_context(idea),
     )
+
+
+def supported_choices(choices: list[tuple]) -> list[str]:
+    """Whether the viewer supports each idea of a kept page (core.viewer_pages), in one query."""
+    supported = queries.supported_by(current_user, [idea_id for idea_id, in choices])
+    return ["yes" if idea_id in supported else "no" for idea_id, in choices]
 
 
 def _supports_context(idea: Idea) -> dict:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g, has_request_context
+
 
 def _always(*_args) -> bool:
     return True
@@ -121,7 +123,13 @@ def resolve(key: str, target_id: int) -> Target | None:
     if target_type is None:
         return None
     obj = target_type.load(target_id)
-    return None if obj is None else Target(target_type, target_id, obj)
+    if obj is None:
+        return None
+    if has_request_context():
+        # held for the request: the session's identity map keeps objects only while they are
+        # referenced, and a page's parts (its follow button, its comments) resolve it again
+        g.setdefault("resolved_targets", []).append(obj)
+    return Target(target_type, target_id, obj)
 
 
 def resolve_link(url: str | None, base_url: str = "") -> Target | None:

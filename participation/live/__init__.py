@@ -11,8 +11,9 @@ import logging
 import sys
 
 from flask import Flask, current_app
+from markupsafe import escape
 
-from participation.core import errors
+from participation.core import errors, viewer_pages
 from participation.live.broker import Broker, BrokerUnavailable, InProcessBroker
 from participation.settings import Settings
 
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     errors.answer_json_under(app, bp.url_prefix)
     subscribers.init_app(app)
     app.add_template_global(live_cursor)
+    viewer_pages.fills("live-cursor", lambda: escape(live_cursor()))  # in kept pages of signed-in viewers
     cooperative_database_waits()
 
 

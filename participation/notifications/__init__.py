@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """After the features whose events it listens to (their kinds must be declared)."""
     from participation.accounts import sessions
-    from participation.core import events
+    from participation.core import events, viewer_pages
     from participation.notifications import personal_data, queries, services, subscribers, views
     from participation.notifications.blueprint import bp
     from participation.notifications.cli import notifications_cli
@@ -23,5 +23,9 @@ def init_app(app: Flask) -> None:
     sessions.read_along(queries.UNREAD_ALONG, queries.unread_of)
     app.add_template_global(views.unread_notifications)
     app.add_template_global(views.follow_state)
+    # kept pages of signed-in viewers (core.viewer_pages): the header's count and the follow button are theirs
+    viewer_pages.fills("unread-notifications", views.notifications_link)
+    viewer_pages.chooses("following", views.following_choices)
+    app.add_template_global(views.follow_choice)
     app.register_blueprint(bp)
     app.cli.add_command(notifications_cli)

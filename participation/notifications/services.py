@@ -50,6 +50,12 @@ def _row(user_id: int, target_type: str, target_id: int) -> Follow | None:
     )
 
 
+def follows_ids(user_id: int, target_type: str, target_id: int, author_ids) -> bool:
+    """is_following by ids: the target's authors follow it unless they stopped."""
+    row = _row(user_id, target_type, target_id)
+    return row.active if row is not None else user_id in author_ids
+
+
 def is_following(user, target: Target) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from participation.accounts.models import User
-from participation.core import targets
+from participation.core import targets, viewer_pages
 from participation.core.forms import ActionForm
 from participation.core.loading import owned_or_404
+from participation.core.locale import current_locale
 from participation.core.pagination import page_number, paginate
 from participation.extensions import csrf, db, htmx
 from participation.notifications import mail, queries, services, tokens
@@ -24,6 +26,44 @@ def unread_notifications() -> int:
     if queries.UNREAD_ALONG in read_along:  # read with the user, in the request's first query
         return read_along[queries.UNREAD_ALONG]
     return queries.unread_count(current_user.id)
+
+
+# The header's link for each count, language and page (it depends on nothing else).
+_LINKS: dict[tuple, str] = {}
+
+
+def notifications_link() -> str:
+    """The header's link to the notifications for the viewer, in a kept page (core.viewer_pages)."""
+    unread = unread_notifications()
+    key = (request.script_root, current_locale(), request.endpoint, unread)
+    html = _LINKS.get(key)
+    if html is None:
+        html = render_template("_notifications_link.html", unread=unread)
+        if len(_LINKS) < 1024:
+            _LINKS[key] = html
+    return html
+
+
+def follow_choice(target_type: str, target_id: int) -> Markup:
+    """For a page kept for signed-in viewers (core.viewer_pages): the follow button both ways,
+    and the target's authors (who follow it unless they stopped), for `following_choices`."""
+    target = _follow_target(target_type, target_id)
+    form = ActionForm(formdata=None)
+    variants = {
+        name: render_template(
+            "notifications/_follow.html",
+            follow={"target": target, "following": following, "action_form": form},
+        )
+        for name, following in (("yes", True), ("no", False))
+    }
+    authors = tuple(sorted(target.author_ids()))
+    return viewer_pages.viewer_choice("following", target.key, target.id, authors, **variants)
+
+
+def following_choices(choices: list[tuple]) -> list[str]:
+    """Whether the viewer follows each target of a kept page (as services.is_following)."""
+    return ["yes" if services.follows_ids(current_user.id, key, target_id, authors) else "no"
+            for key, target_id, authors in choices]
 
 
 def _follow_target(target_type: str, target_id: int) -> targets.Target:

@@ -11,6 +11,7 @@ from participation.core.locale import LOCALE_COOKIE, LOCALE_SESSION_KEY, LOCALES
 from participation.core.navigation import safe_next
 from participation.core.pagination import paginate
 from participation.core.settings_access import current_settings
+from participation.core.viewer_pages import cached_for_viewers
 from participation.council.page_cache import GROUP as COUNCIL
 from participation.extensions import db, limiter
 from participation.pages import legal, services
@@ -28,6 +29,7 @@ HOME_GROUPS = (CONSULTATIONS, PETITIONS, COUNCIL, PROJECTS)
 
 @bp.get("/")
 @cached_for_anonymous(HOME_GROUPS, seconds=30)
+@cached_for_viewers(HOME_GROUPS, seconds=30)
 def home():
     overview = fragments.cached(fragments.HOME_OVERVIEW, lambda: render_template("pages/_overview.html"))
     return render_template("pages/home.html", overview=overview)

@@ -15,11 +15,15 @@ from participation.core.maps import kept
 from participation.core.models import utcnow
 from participation.core.pagination import paginate
 from participation.core.urls import external_url
+from participation.core.viewer_pages import cached_for_viewers
 from participation.council.page_cache import GROUP as COUNCIL_VERSION_GROUP
 from participation.extensions import db
 from participation.projects import VERSION_GROUP, maps, queries
 from participation.projects.blueprint import bp
 from participation.projects.models import DISTRICTS, STATUS_LABELS, TOPICS, Project
+
+# what a project's page shows: its consultations, council papers and comments
+SHOW_GROUPS = (VERSION_GROUP, CONSULTATIONS_VERSION_GROUP, COUNCIL_VERSION_GROUP, COMMENTS_VERSION_GROUP)
 
 
 def latest_project_updates(limit: int = 5):
@@ -41,6 +45,7 @@ def load_project(slug: str) -> Project:
 
 @bp.get("/projekte")
 @cached_for_anonymous([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "status", "district", "topic"))
+@cached_for_viewers([VERSION_GROUP, COMMENTS_VERSION_GROUP], args=("page", "status", "district", "topic"))
 def index():
     filters = queries.ProjectFilters.from_args(request.args)
     page = paginate(queries.filtered(filters), per_page=20)
@@ -70,9 +75,8 @@ def index():
 
 
 @bp.get("/projekte/<slug>")
-@cached_for_anonymous(  # with its consultations, council papers and comments
-    [VERSION_GROUP, CONSULTATIONS_VERSION_GROUP, COUNCIL_VERSION_GROUP, COMMENTS_VERSION_GROUP]
-)
+@cached_for_anonymous(SHOW_GROUPS)
+@cached_for_viewers(SHOW_GROUPS)
 def show(slug: str):
     project = load_project(slug)
     return render_template(
