@@ -67,6 +67,9 @@ def ideas(slug: str):
     return _versioned_geojson(item, lambda: queries.map_features(item, filters))
 
 
+KEEP_ANSWERS_UP_TO = 64 * 1024  # characters of GeoJSON
+
+
 def _versioned_geojson(item: Consultation, build) -> Response:
     """The answer under an ETag of the ideas' data version: a map that pans back to where it
     was gets 304 Not Modified, and the same view asked again is read from the shared cache
@@ -83,7 +86,10 @@ def _versioned_geojson(item: Consultation, build) -> Response:
     body = cache.get(f"ideas-geojson:{etag}")
     if body is None:
         body = build()
-        cache.set(f"ideas-geojson:{etag}", body, timeout=data_versions.REMEMBERED_SECONDS)
+        # Clusters and the whole area are kept; a long list of one street's ideas is rarely
+        # asked twice (every pan is a new box) and writing it to the cache cost more than it saved.
+        if len(body) <= KEEP_ANSWERS_UP_TO:
+            cache.set(f"ideas-geojson:{etag}", body, timeout=data_versions.REMEMBERED_SECONDS)
     return Response(body, mimetype="application/geo+json", headers=headers)
 
 
