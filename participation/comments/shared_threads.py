@@ -27,11 +27,9 @@ Markers are NUL-delimited: no template writes a NUL and no stored text holds one
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from flask import render_template, request
 from flask_login import AnonymousUserMixin, current_user
@@ -45,6 +43,7 @@ from participation.core import data_versions, targets
 from participation.core.forms import ActionForm
 from participation.core.locale import current_locale
 from participation.core.models import utcnow
+from participation.core.process_memo import ProcessMemo
 from participation.extensions import cache
 
 _MARKER = re.compile("\x00([^\x00]*)\x00")
@@ -168,28 +167,10 @@ def render_for_viewer(target: targets.Target, sort: Sort, page: int, news: dict 
     return thread, Markup(html)  # noqa: S704 - our template's output
 
 
-class _Memo:
-    """A few entries kept in this process, the oldest dropped first."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.entries: dict[str, Any] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        return self.entries.get(key)
-
-    def put(self, key: str, value: Any) -> None:
-        with self.lock:
-            if key not in self.entries and len(self.entries) >= self.limit:
-                self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = value
-
-
 # Kept pages of threads, in this process too: an entry's key holds the data version, so what
 # is under a key never changes, and the page need not come over from the shared cache each
 # time. Only with a cache that keeps versions (NullCache's "none" would never move on).
-_HERE = _Memo(32)
+_HERE = ProcessMemo(32)
 
 
 def _look_up(key: str, mine_key: str | None, version: str) -> tuple[dict | None, dict | None]:
@@ -316,7 +297,7 @@ def _own_node(comment_id: int, figures: dict, viewer) -> queries.CommentNode:
 
 # The form as nobody has typed in it yet, per language and commentable thing, with the CSRF
 # marker: it depends on nothing else, so each process renders it once.
-_FRESH_FORMS = _Memo(512)
+_FRESH_FORMS = ProcessMemo(512)
 
 
 class _Lazy:

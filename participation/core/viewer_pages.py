@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,6 +42,7 @@ from markupsafe import Markup, escape
 from participation.core import data_versions
 from participation.core.anonymous_pages import HARMLESS_SESSION_KEYS, NONCE_PLACEHOLDER
 from participation.core.locale import current_locale
+from participation.core.process_memo import ProcessMemo
 from participation.core.security import csp_nonce
 from participation.extensions import cache
 
@@ -151,26 +151,7 @@ def _key(groups: tuple[str, ...]) -> str:
     )
 
 
-class _Memo:
-    """A few kept pages in this process too (a key holds the data versions, so what is under
-    it never changes and need not come over from the shared cache each time)."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.entries: dict[str, dict] = {}
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, value: dict) -> None:
-        with self.lock:
-            if key not in self.entries and len(self.entries) >= self.limit:
-                self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = value
-
-
-_HERE = _Memo(64)
+_HERE = ProcessMemo(64)
 
 
 def _look_up(key: str) -> dict | None:
