@@ -17,6 +17,7 @@ from participation.accounts.forms import (
 )
 from participation.accounts.models import User, normalise_email
 from participation.accounts.passwords import verify_password
+from participation.core.anonymous_pages import cached_for_anonymous
 from participation.core.errors import rerenders_on_csrf_error
 from participation.core.forms import ActionForm, show_form
 from participation.core.locale import LOCALE_SESSION_KEY, LOCALES, current_locale
@@ -102,6 +103,7 @@ def resend_confirmation():
 @limiter.limit(throttle.ACCOUNT_LIMIT, key_func=throttle.account_key, methods=["POST"],
                deduct_when=throttle.failed, exempt_when=throttle.is_known_device)
 @rerenders_on_csrf_error
+@cached_for_anonymous([], args=("next",), forms=True)  # the same form for every visitor
 def login():
     form = LoginForm()
     if not form.validate_on_submit():

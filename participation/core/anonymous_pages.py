@@ -14,7 +14,10 @@ Only a page that is really the same for everybody is kept or served:
   its session), with no query arguments but those the view names;
 - the answer is a 200 HTML page that put no CSRF token in the page and wrote nothing to the
   session (so no form and no message for one visitor ends up in another's page).
-The page's CSP nonce is stored as a placeholder and every answer gets a fresh one.
+The page's CSP nonce is stored as a placeholder and every answer gets a fresh one. A view that
+shows a form to everybody alike (the sign-in page) says `forms=True`: its page is rendered
+with a placeholder for the CSRF token, and every answer gets the visitor's own token (which
+starts their session, as the form would have).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import functools
 from collections.abc import Callable, Iterable
 
 from flask import Response, current_app, g, make_response, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from participation.core import data_versions
 from participation.core.locale import LOCALE_SESSION_KEY, current_locale
@@ -31,6 +36,7 @@ from participation.extensions import cache
 
 DEFAULT_SECONDS = 60
 NONCE_PLACEHOLDER = "\x00csp-nonce\x00"  # no template writes a NUL, so it cannot clash
+CSRF_PLACEHOLDER = "\x00csrf\x00"
 # What an anonymous visitor's session may hold without changing the page: the chosen
 # language (part of the key), a CSRF token from a form seen earlier (pages with a form are
 # never kept), Flask-Login's bookkeeping. Anything else (a flashed message, comment news, a
@@ -39,9 +45,12 @@ HARMLESS_SESSION_KEYS = frozenset({LOCALE_SESSION_KEY, "csrf_token", "_fresh", "
 _KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Cache-Control")
 
 
-def cached_for_anonymous(groups: Iterable[str], *, args: Iterable[str] = (), seconds: int = DEFAULT_SECONDS):
+def cached_for_anonymous(
+    groups: Iterable[str], *, args: Iterable[str] = (), seconds: int = DEFAULT_SECONDS, forms: bool = False
+):
     """Keep the view's page for anonymous visitors until a table of `groups` is written to or
-    `seconds` pass. `args`: the query arguments that make a different page (others: not kept)."""
+    `seconds` pass. `args`: the query arguments that make a different page (others: not kept);
+    `forms`: the page's forms are the same for everybody but for their CSRF token."""
     group_names = tuple(groups)
     allowed_args = frozenset(args)
 
@@ -54,9 +63,18 @@ def cached_for_anonymous(groups: Iterable[str], *, args: Iterable[str] = (), sec
             kept = cache.get(key)
             if kept is not None:
                 return _answer(kept)
+            if forms and "csrf_token" not in g:
+                g.csrf_token = CSRF_PLACEHOLDER  # what generate_csrf() hands the templates
             response = make_response(view(*view_args, **view_kwargs))
+            rendered_with_placeholder = g.get("csrf_token") == CSRF_PLACEHOLDER
+            if rendered_with_placeholder:
+                g.pop("csrf_token")
             if _same_for_everybody(response):
-                cache.set(key, _entry(response), timeout=seconds)
+                entry = _entry(response)
+                cache.set(key, entry, timeout=seconds)
+                return _answer(entry) if rendered_with_placeholder else response
+            if rendered_with_placeholder and not response.direct_passthrough:
+                response.set_data(response.get_data(as_text=True).replace(CSRF_PLACEHOLDER, _token()))
             return response
 
         return wrapper
@@ -99,13 +117,20 @@ def _entry(response: Response) -> dict:
         "headers": [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS],
         "media": list(g.get("csp_media_origins") or ()),
         "nonce": bool(nonce),
+        "forms": CSRF_PLACEHOLDER in body,
     }
+
+
+def _token() -> str:
+    return str(escape(generate_csrf()))
 
 
 def _answer(kept: dict) -> Response:
     body = kept["body"]
     if kept["nonce"]:
         body = body.replace(NONCE_PLACEHOLDER, csp_nonce())
+    if kept.get("forms"):  # this visitor's own token (stored in their session)
+        body = body.replace(CSRF_PLACEHOLDER, _token())
     if kept["media"]:
         g.csp_media_origins = list(kept["media"])  # the page's video host, for its CSP
     return Response(body, status=200, headers=kept["headers"])

@@ -40,14 +40,13 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from participation.core import data_versions
-from participation.core.anonymous_pages import HARMLESS_SESSION_KEYS, NONCE_PLACEHOLDER
+from participation.core.anonymous_pages import CSRF_PLACEHOLDER, HARMLESS_SESSION_KEYS, NONCE_PLACEHOLDER
 from participation.core.locale import current_locale
 from participation.core.process_memo import ProcessMemo
 from participation.core.security import csp_nonce
 from participation.extensions import cache
 
 DEFAULT_SECONDS = 60
-CSRF_PLACEHOLDER = "\x00csrf\x00"  # the same marker as comments.shared_threads
 _HOLE = re.compile("\x00(csrf|csp-nonce|hole:[0-9]+)\x00")
 # A signed-in person's session holds Flask-Login's key as well; anything else (a flashed
 # message, comment news, a sign-up in progress) makes the page that person's own.
