@@ -12,7 +12,6 @@ import os
 import signal
 import threading
 import time
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -24,7 +23,7 @@ from tests.live.servers import Browser, EventStream, gunicorn, prepare_database,
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="reads /proc (Linux)")
 
-SCHEMA = "live_workers"
+DATABASE = "test_live_workers"
 
 
 @pytest.fixture
@@ -35,16 +34,19 @@ def worker_database(tmp_path):
         url = f"sqlite:///{tmp_path / 'served.db'}"
         yield url, prepare_database(url)
         return
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        connection.execute(f"CREATE SCHEMA {SCHEMA}")
-    url = f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={SCHEMA}')}"
+    # A database of its own rather than a schema: PostGIS's types live in the schema the
+    # extension was created in, which a schema-only search path would hide.
+    server = make_url(url)
+    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    own = server.set(database=DATABASE).render_as_string(hide_password=False)
     try:
-        yield url, prepare_database(url)
+        yield own, prepare_database(own)
     finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 @pytest.fixture
