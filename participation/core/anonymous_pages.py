@@ -42,7 +42,7 @@ CSRF_PLACEHOLDER = "\x00csrf\x00"
 # never kept), Flask-Login's bookkeeping. Anything else (a flashed message, comment news, a
 # user id) makes the page that visitor's own.
 HARMLESS_SESSION_KEYS = frozenset({LOCALE_SESSION_KEY, "csrf_token", "_fresh", "_id", "_permanent"})
-_KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Cache-Control")
+KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Cache-Control")
 
 
 def cached_for_anonymous(
@@ -82,10 +82,18 @@ def cached_for_anonymous(
     return decorate
 
 
+def plain_page_request(allowed_args: frozenset[str]) -> bool:
+    """A plain GET of a whole page (no htmx fragment) with no query arguments but `allowed_args`:
+    what a kept page may answer, for visitors (here) and signed-in viewers (core.viewer_pages)."""
+    return (
+        request.method == "GET"
+        and not request.headers.get("HX-Request")
+        and set(request.args).issubset(allowed_args)
+    )
+
+
 def _plain_anonymous_request(allowed_args: frozenset[str]) -> bool:
-    if request.method != "GET" or request.headers.get("HX-Request"):
-        return False
-    if not set(request.args).issubset(allowed_args):
+    if not plain_page_request(allowed_args):
         return False
     if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
         return False
@@ -114,7 +122,7 @@ def _entry(response: Response) -> dict:
     nonce = g.get("csp_nonce")
     return {
         "body": body.replace(nonce, NONCE_PLACEHOLDER) if nonce else body,
-        "headers": [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS],
+        "headers": [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS],
         "media": list(g.get("csp_media_origins") or ()),
         "nonce": bool(nonce),
         "forms": CSRF_PLACEHOLDER in body,

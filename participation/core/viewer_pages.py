@@ -40,7 +40,13 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from participation.core import data_versions
-from participation.core.anonymous_pages import CSRF_PLACEHOLDER, HARMLESS_SESSION_KEYS, NONCE_PLACEHOLDER
+from participation.core.anonymous_pages import (
+    CSRF_PLACEHOLDER,
+    HARMLESS_SESSION_KEYS,
+    KEPT_HEADERS,
+    NONCE_PLACEHOLDER,
+    plain_page_request,
+)
 from participation.core.locale import current_locale
 from participation.core.process_memo import ProcessMemo
 from participation.core.security import csp_nonce
@@ -51,7 +57,6 @@ _HOLE = re.compile("\x00(csrf|csp-nonce|hole:[0-9]+)\x00")
 # A signed-in person's session holds Flask-Login's key as well; anything else (a flashed
 # message, comment news, a sign-up in progress) makes the page that person's own.
 _SIGNED_IN_SESSION_KEYS = HARMLESS_SESSION_KEYS | {"_user_id", "_remember", "_remember_seconds"}
-_KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Cache-Control")
 _HOLES_KEY = "viewer_page_holes"  # in g while the stand-in's page is rendered
 _OWNERS_KEY = "viewer_page_owners"  # and who owns something on it
 
@@ -133,9 +138,7 @@ def cached_for_viewers(
 
 
 def _plain_viewer_request(allowed_args: frozenset[str]) -> bool:
-    if request.method != "GET" or request.headers.get("HX-Request"):
-        return False
-    if not set(request.args).issubset(allowed_args):
+    if not plain_page_request(allowed_args):
         return False
     if not current_user.is_authenticated or not hasattr(current_user, "stand_in"):
         return False
@@ -209,7 +212,7 @@ def _render_shared(view: Callable, view_args: tuple, view_kwargs: dict) -> dict 
         "parts": parts,
         "choices": choices,
         "owners": owners,
-        "headers": [(name, value) for name, value in response.headers.items() if name in _KEPT_HEADERS],
+        "headers": [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS],
         "media": list(g.get("csp_media_origins") or ()),
     }
 
