@@ -8,7 +8,7 @@ COMMENTS_VERSION_GROUP = "comments"
 
 
 def init_app(app: Flask) -> None:
-    from participation.comments import personal_data, services, views
+    from participation.comments import personal_data, services, shared_threads, views
     from participation.comments.blueprint import bp
     from participation.comments.cli import comments_cli
     from participation.core import content, data_versions, events, viewer_pages
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     # pages showing threads keep them for anonymous visitors until a comment, a vote or a name changes
     data_versions.watch(COMMENTS_VERSION_GROUP, "comment", "comment_vote", "user")
     app.add_template_global(views.comment_section)
-    viewer_pages.fills("comment-section", views.comment_section_html)  # in kept pages of signed-in viewers
+    # in pages kept for signed-in viewers, the section is kept too, with a hole for the threads
+    viewer_pages.fills(shared_threads.THREADS_HOLE, shared_threads.threads_in_kept_page)
     app.register_blueprint(bp)
     app.cli.add_command(comments_cli)

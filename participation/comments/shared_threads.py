@@ -39,7 +39,7 @@ from markupsafe import Markup, escape
 from participation.comments import COMMENTS_VERSION_GROUP, queries
 from participation.comments.forms import CommentForm
 from participation.comments.models import EDIT_WINDOW, Comment, Sort
-from participation.core import data_versions, targets
+from participation.core import data_versions, targets, viewer_pages
 from participation.core.forms import ActionForm
 from participation.core.locale import current_locale
 from participation.core.models import utcnow
@@ -108,22 +108,24 @@ class Marks:
 
 
 def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | None, now: datetime):
-    """(the section's figures, the rendered threads) for the current viewer."""
+    """(the section's figures, the rendered threads) for the current viewer; in a page kept
+    for signed-in viewers (core.viewer_pages), a hole that `threads_in_kept_page` fills."""
     page = max(page, 1)
     viewer = current_user
     signed_in = bool(viewer.is_authenticated)
     taking_part = signed_in and bool(viewer.email_confirmed)
     version = data_versions.versions([COMMENTS_VERSION_GROUP])
-    key = (
-        f"comment-threads:{target.key}:{target.id}:{sort.value}:{page}:{current_locale()}"
-        f":{'part' if taking_part else 'read'}:{int(bool(target.is_open))}:{version}"
-    )
-    mine_key = f"comment-threads-of:{viewer.id}:{key}" if signed_in else None
+    key = _key(target, sort, page, taking_part, version)
+    shared_page = viewer_pages.viewer_page_shared()
+    mine_key = f"comment-threads-of:{viewer.id}:{key}" if signed_in and not shared_page else None
     kept, mine = _look_up(key, mine_key, version)
     if kept is None:
         kept = _render_shared(target, sort, page, taking_part)
         cache.set(key, kept, timeout=data_versions.REMEMBERED_SECONDS)
         _keep_here(key, kept, version)
+    if shared_page:  # the threads are filled in per viewer, theirs waiting for approval included
+        args = (target.key, target.id, bool(target.is_open), bool(target.stances), sort.value, page)
+        return kept["summary"], viewer_pages.viewer_hole(THREADS_HOLE, *args)
     if news is not None or (signed_in and viewer.id in kept["pending_authors"]):
         return render_for_viewer(target, sort, page, news, now)
     if mine_key and (mine is None or (mine["until"] is not None and now > mine["until"])):
@@ -133,6 +135,37 @@ def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | 
 
 
 _NOBODYS = {"votes": {}, "own": {}, "until": None}
+THREADS_HOLE = "comment-threads"
+
+
+def _key(target, sort: Sort, page: int, taking_part: bool, version: str) -> str:
+    return (
+        f"comment-threads:{target.key}:{target.id}:{sort.value}:{page}:{current_locale()}"
+        f":{'part' if taking_part else 'read'}:{int(bool(target.is_open))}:{version}"
+    )
+
+
+def threads_in_kept_page(target_key: str, target_id: int, is_open: bool, stances: bool, sort: str, page: int):
+    """The threads for the viewer where a page kept for everybody of their kind has the hole
+    (core.viewer_pages): that page knows what the section needs of its target, which is loaded
+    only if the threads must be rendered anew."""
+    target = _TargetOfPage(target_key, target_id, is_open, stances)
+    return section_threads(target, Sort(sort), page, None, utcnow())[1]
+
+
+class _TargetOfPage:
+    """A commentable thing as a kept page names it; anything more loads it (for the viewer)."""
+
+    def __init__(self, key: str, target_id: int, is_open: bool, stances: bool):
+        self.key, self.id, self.is_open, self.stances = key, target_id, is_open, stances
+        self._loaded = None
+
+    def __getattr__(self, name: str):
+        if self._loaded is None:
+            from participation.comments.views import load_target
+
+            self._loaded = load_target(self.key, self.id)
+        return getattr(self._loaded, name)
 
 
 def _viewer_parts(kept: dict, viewer, target: targets.Target, now: datetime, taking_part: bool) -> dict:

@@ -105,13 +105,6 @@ def comment_section(target_type: str, target_id: int) -> dict:
     return section_context(target, sort=_sort())
 
 
-def comment_section_html(target_type: str, target_id: int) -> str:
-    """The comment section for the viewer, in a kept page (core.viewer_pages)."""
-    return render_template(
-        "comments/_embed_section.html", comment_target_type=target_type, comment_target_id=target_id
-    )
-
-
 def _respond(fragment: str, page: str, status: int = 200, **context):
     """The fragment for htmx, the page otherwise. htmx swaps only 2xx answers, so a refusal
     it must show (the form with its errors) goes to it as 200, to everybody else as `status`."""

@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
     from participation.consultations.cli import consultations_cli
 
     app.cli.add_command(consultations_cli)
-    viewer_pages.chooses("idea-supported", views.supported_choices)  # in kept pages of signed-in viewers
+    # in kept pages of signed-in viewers; supports are in the group's tables (idea_support)
+    viewer_pages.chooses("idea-supported", views.supported_choices, [VERSION_GROUP])
     data_versions.watch(VERSION_GROUP, "consultation", "consultation_", "idea", "idea_", "map_layer")
     fragments.forget_on(
         fragments.HOME_OVERVIEW, services.CONSULTATION_SAVED, services.CONSULTATION_STATE_CHANGED

@@ -81,12 +81,19 @@ def bump(group: str) -> None:
 def versions(groups: Iterable[str]) -> str:
     """The groups' versions as one string for a cache key (one round trip to the cache)."""
     names = list(groups)
+    found = versions_by_group(names)
+    return ".".join(found[name] for name in names)
+
+
+def versions_by_group(groups: Iterable[str]) -> dict[str, str]:
+    """Each group's version (one round trip to the cache), for keys made of several parts."""
+    names = list(dict.fromkeys(groups))
     found = cache.get_many(*(_KEY + group for group in names))
     for index, value in enumerate(found):
         if value is None:  # never written since the cache started: begin one
             bump(names[index])
             found[index] = cache.get(_KEY + names[index]) or "none"  # NullCache keeps nothing anyway
-    return ".".join(str(value) for value in found)
+    return {name: str(value) for name, value in zip(names, found, strict=True)}
 
 
 _listening: list[bool] = []

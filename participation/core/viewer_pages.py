@@ -10,12 +10,15 @@ id 0), and kept. Markers stand where a viewer's parts go; each request fills the
 
 - the CSRF token (the stand-in's `g.csrf_token` is a marker) and the CSP nonce;
 - the holes templates ask for with `viewer_hole(name, *args)` when `viewer_page_shared()`:
-  features name what fills them in init_app (`fills("comment-section", render)`), a
+  features name what fills them in init_app (`fills("comment-threads", render)`), a
   function of the args that renders that part for the current viewer;
 - the choices templates write with `viewer_choice(name, *args, yes=..., no=...)`: every
-  variant is rendered into the kept page, and `chooses(name, choose)` names what picks one
-  for the viewer (`choose([args, ...])` gives a variant's name for each choice of the page at
-  once: one query for the supports of twenty ideas).
+  variant is rendered into the kept page, and `chooses(name, choose, groups)` names what
+  picks one for the viewer (`choose([args, ...])` gives a variant's name for each choice of
+  the page at once: one query for the supports of twenty ideas). What a viewer's choices came
+  to is kept for them (one round trip for all of a page's) until a table of the choosers'
+  `groups` is written to: a page with support and follow buttons then asks the database
+  nothing of its own.
 
 Only what is the same for every viewer of a kind is kept: a plain GET (no htmx fragment),
 nothing waiting in the session (no flashed message, no news; such a page is rendered for
@@ -62,6 +65,7 @@ _OWNERS_KEY = "viewer_page_owners"  # and who owns something on it
 
 _FILLS: dict[str, Callable[..., str]] = {}
 _CHOOSERS: dict[str, Callable[[list[tuple]], list[str]]] = {}
+_CHOOSER_GROUPS: dict[str, tuple[str, ...]] = {}  # the data a chooser's answers depend on
 
 
 def fills(name: str, fill: Callable[..., str]) -> None:
@@ -69,9 +73,11 @@ def fills(name: str, fill: Callable[..., str]) -> None:
     _FILLS[name] = fill
 
 
-def chooses(name: str, choose: Callable[[list[tuple]], list[str]]) -> None:
-    """`choose([args, ...])`: the variant each `viewer_choice(name, *args, ...)` of a page shows."""
+def chooses(name: str, choose: Callable[[list[tuple]], list[str]], groups: Iterable[str]) -> None:
+    """`choose([args, ...])`: the variant each `viewer_choice(name, *args, ...)` of a page
+    shows; its answers for a viewer stay true until a table of `groups` is written to."""
     _CHOOSERS[name] = choose
+    _CHOOSER_GROUPS[name] = tuple(groups)
 
 
 def owned_by(*user_ids: int | None) -> None:
@@ -120,7 +126,8 @@ def cached_for_viewers(
         def wrapper(*view_args, **view_kwargs):
             if not _plain_viewer_request(allowed_args):
                 return view(*view_args, **view_kwargs)
-            key = _key(group_names)
+            found = data_versions.versions_by_group((*group_names, *_all_chooser_groups()))
+            key = _key(group_names, found)
             kept = _look_up(key)
             if kept is None:
                 kept = _render_shared(view, view_args, view_kwargs)
@@ -130,7 +137,7 @@ def cached_for_viewers(
                 _keep_here(key, kept)
             if current_user.id in kept["owners"]:
                 return view(*view_args, **view_kwargs)
-            return _answer(kept)
+            return _answer(kept, key, found, seconds)
 
         return wrapper
 
@@ -145,8 +152,12 @@ def _plain_viewer_request(allowed_args: frozenset[str]) -> bool:
     return not session.modified and set(session.keys()).issubset(_SIGNED_IN_SESSION_KEYS)
 
 
-def _key(groups: tuple[str, ...]) -> str:
-    versions = data_versions.versions(groups) if groups else ""
+def _all_chooser_groups() -> tuple[str, ...]:
+    return tuple(group for groups in _CHOOSER_GROUPS.values() for group in groups)
+
+
+def _key(groups: tuple[str, ...], found: dict[str, str]) -> str:
+    versions = ".".join(found[group] for group in groups)
     return (
         f"viewer-page:{request.script_root}{request.full_path}:{current_locale()}"
         f":{current_user.page_kind}:{versions}"
@@ -237,13 +248,28 @@ def _split(html: str, nonce: str | None, holes: list) -> list:
     return parts
 
 
-def _answer(kept: dict) -> Response:
-    chosen = {name: iter(_CHOOSERS[name](args)) for name, args in kept["choices"].items()}
+def _answer(kept: dict, key: str, found: dict[str, str], seconds: int) -> Response:
+    chosen = {name: iter(variants) for name, variants in _viewer_choices(kept, key, found, seconds).items()}
     out: list[str] = []
     _fill(kept["parts"], out, {}, chosen)
     if kept["media"]:
         g.csp_media_origins = list(kept["media"])
     return Response("".join(out), status=200, headers=kept["headers"])
+
+
+def _viewer_choices(kept: dict, key: str, found: dict[str, str], seconds: int) -> dict[str, list[str]]:
+    """The variant of each choice on the page for the viewer: kept for them under the
+    versions of what the choosers read, else asked of the choosers."""
+    if not kept["choices"]:
+        return {}
+    names = sorted(kept["choices"])
+    versions = ".".join(found[group] for name in names for group in _CHOOSER_GROUPS[name])
+    mine_key = f"viewer-choices:{current_user.id}:{versions}:{key}"
+    chosen = cache.get(mine_key)
+    if chosen is None:
+        chosen = {name: list(_CHOOSERS[name](kept["choices"][name])) for name in names}
+        cache.set(mine_key, chosen, timeout=seconds)
+    return chosen
 
 
 def _fill(parts: list, out: list[str], marks: dict, chosen: dict) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+FOLLOWS_VERSION_GROUP = "follows"
+
 
 def init_app(app: Flask) -> None:
     """After the features whose events it listens to (their kinds must be declared)."""
     from participation.accounts import sessions
-    from participation.core import events, viewer_pages
+    from participation.core import data_versions, events, viewer_pages
     from participation.notifications import personal_data, queries, services, subscribers, views
     from participation.notifications.blueprint import bp
     from participation.notifications.cli import notifications_cli
@@ -25,7 +27,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(views.follow_state)
     # kept pages of signed-in viewers (core.viewer_pages): the header's count and the follow button are theirs
     viewer_pages.fills("unread-notifications", views.notifications_link)
-    viewer_pages.chooses("following", views.following_choices)
+    data_versions.watch(FOLLOWS_VERSION_GROUP, "follow")
+    viewer_pages.chooses("following", views.following_choices, [FOLLOWS_VERSION_GROUP])
     app.add_template_global(views.follow_choice)
     app.register_blueprint(bp)
     app.cli.add_command(notifications_cli)

@@ -5,8 +5,10 @@ alone (their support, their own idea, their token), and a change shows at once."
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 
 from participation.comments import services as comments
 from participation.consultations import services
@@ -127,3 +129,32 @@ def test_the_list_and_the_home_page_are_each_viewers_own(app, pages, scene, user
             pages.from_cache(client_for(app, other), path)
         for user in viewers.values():
             pages.assert_same(client_for(app, user), path)
+
+
+def test_a_viewer_asking_again_is_answered_without_a_query_of_their_own(app, pages, scene):
+    consultation, idea, _, viewers, _ = scene
+    supporter = client_for(app, viewers["supporter"])
+    idea_path = f"/beteiligung/{consultation.slug}/ideen/{idea.id}"
+    for path in (idea_path, f"/beteiligung/{consultation.slug}", "/beteiligung", "/"):
+        pages.from_cache(supporter, path)
+        with app.app_context(), statements_run() as statements:
+            page = pages.from_cache(supporter, path).get_data(as_text=True)
+        if path == idea_path:
+            assert _pressed(page, idea) == "true"
+        # who is signed in, and nothing else: their supports and follows are kept for them
+        assert [s.split()[0] for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))] == ["SELECT"]
+        assert 'FROM "user"' in statements[-1] or "FROM user" in statements[-1], statements
+
+
+@contextmanager
+def statements_run():
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from participation.comments import services as comments
+from participation.comments.models import Comment
 from participation.core import targets
 from participation.extensions import db
 from participation.notifications import services as follows
@@ -115,3 +116,22 @@ def test_the_list_is_the_viewers_own(app, pages, make_project, user_factory):
         pages.from_cache(client_for(app, user_factory(role=role)), "/projekte")
         pages.assert_same(client_for(app, user_factory(role=role)), "/projekte")
     pages.assert_same(client_for(app, user_factory()), "/projekte?status=in_planning")
+
+
+def test_a_reply_waiting_for_moderation_shows_to_its_author_alone(app, pages, make_project, user_factory):
+    project = make_project()
+    path = f"/projekte/{project.slug}"
+    author, other = user_factory(), user_factory()
+    _comment(app, user_factory(), project, "Ein sichtbarer Kommentar")
+    with app.test_request_context():
+        target = targets.resolve("project", project.id)
+        parent = db.session.scalars(db.select(Comment)).one()
+        reply = comments.add_reply(target, parent, db.session.merge(author), "Noch nicht freigegeben")
+        reply.visibility = "pending"
+        db.session.commit()
+    seen_by_other = pages.from_cache(client_for(app, other), path).get_data(as_text=True)
+    assert "Ein sichtbarer Kommentar" in seen_by_other and "Noch nicht freigegeben" not in seen_by_other
+    seen_by_author = pages.assert_same(client_for(app, author), path)
+    assert "Noch nicht freigegeben" in seen_by_author and "Waiting for moderation" in seen_by_author
+    seen_again = pages.from_cache(client_for(app, other), path).get_data(as_text=True)
+    assert "Noch nicht freigegeben" not in seen_again
