@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
 
-from flask import url_for
-from sqlalchemy import Integer, Text, cast, func, literal_column, select
+from sqlalchemy import Integer, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from participation.consultations import clusters, spatial
+from participation.consultations import listed as listing
 from participation.consultations.models import (
     IDEA_STATUS_LABELS,
     ClusterCell,
@@ -183,16 +181,9 @@ def consultation_idea_counts(consultation_ids) -> dict[int, int]:
 
 
 def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
-    """GeoJSON FeatureCollection (as JSON text) of matching ideas, or grid clusters when too
-    many match.
-
-    This answers every pan and zoom of the map, so it reads plain text columns (no ORM
-    objects, no JSON decoding of stored geometries) and writes the features as text, with
-    category names and the idea URL encoded once per request, not once per idea. (Features
-    written by PostgreSQL's json_build_object came out larger and slower.)
-
-    RFC 7946 reads every `geometry` as WGS 84, so on a plan-only consultation a feature's
-    `geometry` is null and its position in pixels of the plan is `properties.plan_geometry`."""
+    """GeoJSON FeatureCollection (as JSON text) of matching ideas (consultations/listed.py),
+    or clusters when too many match: from the pyramid for unfiltered views, grouped at request
+    time for filtered ones."""
     if filters.matches_nothing:
         empty = _collection(consultation, [], 0, clustered=False)
         empty["properties"].update(legend(consultation))
@@ -207,39 +198,13 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
             cells = [tuple(cell) for cell in db.session.connection().execute(in_view)]
         if sum(cell[2] for cell in cells) > CLUSTER_ABOVE:
             return _from_cells(consultation, cells)
-    # supports counted in the same query, by a join: a count per row was half its time, and a
-    # second query with hundreds of ids in an IN list cost more than the first
-    columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, _iso_utc(Idea.created_at),
-               cast(Idea.geometry, Text), func.count(Support.id))
-    # Stopping one row past the threshold: a busy area is then clustered instead.
-    # Plain Core execution: the ORM's per-row handling cost more than the query itself.
     query = in_box(consultation, filters)
-    listed = query.with_only_columns(*columns).outerjoin(Support, Support.idea_id == Idea.id)
-    listed = listed.group_by(Idea.id)
-    rows = db.session.connection().execute(listed.limit(CLUSTER_ABOVE + 1)).all()
-    if len(rows) > CLUSTER_ABOVE:
+    listed = listing.features(consultation, query, CLUSTER_ABOVE)
+    if listed is None:
         return _dumps(_clustered(consultation, query, filters.bbox or consultation.bounds))
-    rows.sort(key=itemgetter(0))
-    names = {c.id: _dumps(c.name) for c in consultation.categories}
-    url = _dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
-    # status comes from a fixed list of plain words; the rest is encoded. Colours and status
-    # labels are the same for many ideas and travel once, in the collection's properties.
-    plan = consultation.is_plan
-
-    def where(stored: str) -> tuple[str, str]:
-        """The `geometry` and the extra property of a feature, as placed() puts them."""
-        return ("null", f',"plan_geometry":{stored}') if plan else (stored, "")
-
-    features = ",".join(
-        f'{{"type":"Feature","id":{idea_id},"geometry":{geometry},"properties":{{"id":{idea_id},'
-        f'"cluster":false,"title":{_dumps(title)},"category":{names.get(category_id, "null")},'
-        f'"category_id":{"null" if category_id is None else category_id},"status":"{status}",'
-        f'"supports":{support_count},"created":"{created}","url":{url}{idea_id}"{extra}}}}}'
-        for idea_id, title, category_id, status, created, stored, support_count in rows
-        for geometry, extra in (where(stored),)
-    )
+    count, features = listed
     properties = _dumps({
-        "total": len(rows),
+        "total": count,
         "clustered": False,
         "plan_coordinates": consultation.is_plan,
         **legend(consultation),
@@ -255,7 +220,7 @@ def legend(consultation: Consultation) -> dict:
     }
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_dumps = listing.dumps
 
 
 def placed(consultation: Consultation, geometry: dict, properties: dict) -> tuple[dict | None, dict]:
@@ -264,24 +229,6 @@ def placed(consultation: Consultation, geometry: dict, properties: dict) -> tupl
     if consultation.is_plan:
         return None, {**properties, "plan_geometry": geometry}
     return geometry, properties
-
-
-class _iso_utc(FunctionElement):
-    """A UTC timestamp column as RFC 3339 text ("2026-11-23T18:52:26Z"), formatted by the database."""
-
-    type = Text()
-    inherit_cache = True
-
-
-@compiles(_iso_utc)
-def _iso_utc_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m-%dT%H:%M:%SZ', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_iso_utc, "postgresql")
-def _iso_utc_postgresql(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
 
 def _collection(consultation: Consultation, features: list[dict], total: int, clustered: bool) -> dict:

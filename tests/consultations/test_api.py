@@ -4,7 +4,7 @@ import jsonschema_rs
 import pytest
 
 from participation.consultations import queries
-from participation.consultations.models import Idea
+from participation.consultations.models import Idea, Support
 from participation.extensions import db
 from tests.consultations.conftest import first_category
 
@@ -51,6 +51,36 @@ def test_ideas_as_geojson_without_personal_data(client, make_consultation, make_
     assert set(feature["properties"]) >= {"id", "title", "category", "status", "supports", "created", "url"}
     assert feature["properties"]["created"] == idea.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert "Erika" not in str(data) and author.email not in str(data)
+
+
+def test_a_listed_idea_reads_as_written_with_its_category_and_supports(
+    client, app, make_consultation, make_idea, user_factory
+):
+    consultation = make_consultation()
+    category = first_category(app, consultation)
+    title = 'Radweg "Jahnallee" \\ sicher – für alle 🚲'
+    idea = make_idea(consultation, title=title, category=category, status="accepted")
+    plain = make_idea(consultation, lonlat=(12.33, 51.331))
+    with app.test_request_context():
+        db.session.add_all(Support(idea_id=idea.id, user_id=user_factory().id) for _ in range(2))
+        db.session.commit()
+    data = features(client, consultation)
+    by_id = {feature["id"]: feature for feature in data["features"]}
+    assert [feature["id"] for feature in data["features"]] == sorted([idea.id, plain.id])
+    assert by_id[idea.id] == {
+        "type": "Feature",
+        "id": idea.id,
+        "geometry": {"type": "Point", "coordinates": [12.325, 51.33]},
+        "properties": {
+            "id": idea.id, "cluster": False, "title": title, "category": category.name,
+            "category_id": category.id, "status": "accepted", "supports": 2,
+            "created": idea.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "url": f"/beteiligung/{consultation.slug}/ideen/{idea.id}",
+        },
+    }
+    plain_properties = by_id[plain.id]["properties"]
+    assert plain_properties["category"] is None and plain_properties["category_id"] is None
+    assert plain_properties["supports"] == 0
 
 
 def test_bbox_category_and_status_filters(client, app, make_consultation, make_idea):
