@@ -30,8 +30,15 @@ def _row(name: str, result: Result, check: Check | None) -> tuple[str, ...]:
             target = f"p95 <= {check.max_p95_ms:.0f} ms" if not check.min_ratio else \
                 f"{target}, p95 <= {check.max_p95_ms:.0f} ms"
         comparison = (f"{check.ratio:.1%}", target, "yes" if check.met else "MISSED")
-    return (name, result.label, result.path, str(result.requests), str(result.errors),
+    return (name, result.label, _shown_path(result.path), str(result.requests), str(result.errors),
             f"{result.rps:.1f}", _ms(result.p50_ms), _ms(result.p95_ms), *comparison)
+
+
+def _shown_path(path: str) -> str:
+    """A path, or for paths taken in turn (one per line) the first and how many: the table
+    stays readable; bench/results/latest.json has them all."""
+    paths = path.split("\n")
+    return paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more in turn)"
 
 
 def table(scenarios: dict[str, Scenario]) -> str:

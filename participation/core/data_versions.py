@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -76,6 +76,11 @@ def _after_commit(session: Session) -> None:
 
 def bump(group: str) -> None:
     cache.set(_KEY + group, secrets.token_hex(6), timeout=0)
+    if has_request_context():
+        g.pop(_SEEN, None)  # this request wrote: what it reads next is of the new version
+
+
+_SEEN = "data_versions_seen"  # in g: the versions this request has read so far
 
 
 def versions(groups: Iterable[str]) -> str:
@@ -86,14 +91,22 @@ def versions(groups: Iterable[str]) -> str:
 
 
 def versions_by_group(groups: Iterable[str]) -> dict[str, str]:
-    """Each group's version (one round trip to the cache), for keys made of several parts."""
+    """Each group's version (one round trip to the cache), for keys made of several parts.
+
+    A request reads each group's version once: the parts of one page (the page kept for its
+    viewers, the comment threads in it) are then of the same data, and the second part costs
+    no round trip. A request that writes reads the new versions after its commit."""
+    seen = g.setdefault(_SEEN, {}) if has_request_context() else {}
     names = list(dict.fromkeys(groups))
-    found = cache.get_many(*(_KEY + group for group in names))
-    for index, value in enumerate(found):
-        if value is None:  # never written since the cache started: begin one
-            bump(names[index])
-            found[index] = cache.get(_KEY + names[index]) or "none"  # NullCache keeps nothing anyway
-    return {name: str(value) for name, value in zip(names, found, strict=True)}
+    missing = [name for name in names if name not in seen]
+    if missing:
+        found = cache.get_many(*(_KEY + group for group in missing))
+        for name, value in zip(missing, found, strict=True):
+            if value is None:  # never written since the cache started: begin one
+                bump(name)
+                value = cache.get(_KEY + name) or "none"  # NullCache keeps nothing anyway
+            seen[name] = str(value)
+    return {name: seen[name] for name in names}
 
 
 _listening: list[bool] = []
