@@ -2,10 +2,11 @@
 
 import jsonschema_rs
 import pytest
+from flask_caching.backends import SimpleCache
 
 from participation.consultations import queries
-from participation.consultations.models import Idea, Support
-from participation.extensions import db
+from participation.consultations.models import Category, Consultation, Idea, Support
+from participation.extensions import cache, db
 from tests.consultations.conftest import first_category
 
 
@@ -264,3 +265,24 @@ def test_lines_and_areas_reaching_into_the_bbox_are_found(client, make_consultat
     make_idea(consultation, lonlat=(12.3295, 51.33))  # west of the box: not found
     found = features(client, consultation, "?bbox=12.330,51.325,12.335,51.335")["features"]
     assert sorted(f["id"] for f in found) == sorted([long_line.id, wide_area.id])
+
+
+def test_the_map_answer_follows_a_renamed_category_and_a_consultation_turned_draft(
+    client, app, monkeypatch, make_consultation, make_idea
+):
+    monkeypatch.setitem(app.extensions["cache"], cache, SimpleCache())  # versions that move on
+    consultation = make_consultation()
+    category = first_category(app, consultation)
+    make_idea(consultation, category=category)
+    [feature] = features(client, consultation, "?bbox=12.3,51.3,12.4,51.4")["features"]
+    assert feature["properties"]["category"] == category.name
+    with app.test_request_context():
+        db.session.get(Category, category.id).name = "Radverkehr"
+        db.session.commit()
+    answer = features(client, consultation, "?bbox=12.3,51.3,12.4,51.4")
+    assert answer["features"][0]["properties"]["category"] == "Radverkehr"
+    assert answer["properties"]["categories"][str(category.id)]["name"] == "Radverkehr"
+    with app.test_request_context():
+        db.session.get(Consultation, consultation.id).state = "draft"
+        db.session.commit()
+    assert client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson").status_code == 404
