@@ -85,6 +85,20 @@ def cells_in(consultation: Consultation, level: int, box: geo.BBox):
     )
 
 
+def coarsened(cells: list[tuple], levels_up: int) -> list[tuple]:
+    """Cells (x, y, count, sum_x, sum_y) joined into the cells `levels_up` levels coarser
+    that hold them: a cell's parent one level up is (x // 2, y // 2), as finest_cell floors."""
+    if levels_up <= 0:
+        return cells
+    joined: dict[tuple[int, int], list] = {}
+    for x, y, count, sum_x, sum_y in cells:
+        parent = joined.setdefault((x >> levels_up, y >> levels_up), [0, 0.0, 0.0])
+        parent[0] += count
+        parent[1] += sum_x
+        parent[2] += sum_y
+    return [(x, y, count, sum_x, sum_y) for (x, y), (count, sum_x, sum_y) in joined.items()]
+
+
 def _centre(min_x, min_y, max_x, max_y) -> tuple[float, float]:
     return (min_x + max_x) / 2, (min_y + max_y) / 2
 

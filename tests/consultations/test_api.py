@@ -173,9 +173,9 @@ def test_the_whole_area_view_is_clustered_beyond_the_cap(
     assert len(zoomed["features"]) < 50
 
 
-def test_the_real_cap_is_two_thousand_and_busy_views_cluster_above_three_hundred():
+def test_the_real_cap_is_two_thousand_and_busy_views_cluster_above_one_hundred_fifty():
     assert queries.MAX_FEATURES == 2000
-    assert queries.CLUSTER_ABOVE == 300
+    assert queries.CLUSTER_ABOVE == 150
     assert queries.CLUSTER_GRID**2 <= queries.MAX_FEATURES
 
 
