@@ -14,15 +14,17 @@ RFC 7946 reads every `geometry` as WGS 84, so on a plan-only consultation a feat
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from operator import itemgetter
 
 from flask import url_for
-from sqlalchemy import Text, cast, func, literal, select
+from sqlalchemy import Integer, Select, Text, bindparam, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from participation.consultations.models import Category, Consultation, Idea, Support
+from participation.core import compiled_statements
 from participation.extensions import db
 
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -35,30 +37,57 @@ _FEATURE = (
 )
 
 
-def features(consultation: Consultation, query, limit: int) -> tuple[int, str] | None:
-    """(how many, the features as JSON text) of the ideas `query` selects, or None when more
-    than `limit` do (the view is then clustered)."""
+def features(
+    consultation: Consultation,
+    make_query: Callable[[], Select],
+    limit: int,
+    *,
+    shape: Hashable | None = None,
+    values: dict | None = None,
+) -> tuple[int, str] | None:
+    """(how many, the features as JSON text) of the ideas the select `make_query()` makes, or
+    None when more than `limit` do (the view is then clustered).
+
+    A query written with bind parameters (`values` gives them) and named by its `shape` is
+    the same for every view of that shape: its statement is made and compiled once per
+    process (core.compiled_statements), since that cost more than running it."""
     url = dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _written_by_postgresql(consultation, query, limit, url)
-    return _written_here(consultation, query, limit, url)
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    plan = consultation.is_plan
+    values = {**(values or {}), "url": url, "limit": limit + 1}
+    if postgresql:
+        values["template"] = _template(plan)
+
+    def build():
+        return _by_postgresql(make_query()) if postgresql else _for_python(make_query())
+
+    connection = db.session.connection()
+    if shape is None:
+        result = connection.execute(build(), values)
+    else:
+        result = compiled_statements.run(connection, ("map-features", postgresql, shape), build, values)
+    if postgresql:
+        count, text = result.one()
+        return None if count > limit else (count, text or "")
+    rows = result.all()
+    return None if len(rows) > limit else (len(rows), _written_here(consultation, rows, url))
 
 
-def _written_here(consultation: Consultation, query, limit: int, url: str) -> tuple[int, str] | None:
+def _for_python(query):
     # supports counted in the same query, by a join: a count per row was half its time, and a
     # second query with hundreds of ids in an IN list cost more than the first
     columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, iso_utc(Idea.created_at),
                cast(Idea.geometry, Text), func.count(Support.id))
     listed = query.with_only_columns(*columns).outerjoin(Support, Support.idea_id == Idea.id)
-    # Stopping one row past the limit: a busy area is then clustered instead. Plain Core
-    # execution: the ORM's per-row handling cost more than the query itself.
-    rows = db.session.connection().execute(listed.group_by(Idea.id).limit(limit + 1)).all()
-    if len(rows) > limit:
-        return None
+    # Stopping one row past the limit: a busy area is then clustered instead.
+    return listed.group_by(Idea.id).limit(bindparam("limit", type_=Integer))
+
+
+def _written_here(consultation: Consultation, rows: list, url: str) -> str:
     rows.sort(key=itemgetter(0))
     names = {c.id: dumps(c.name) for c in consultation.categories}
     plan = consultation.is_plan
-    text = ",".join(
+    return ",".join(
         _FEATURE.format(
             id=idea_id, title=dumps(title), category=names.get(category_id, "null"),
             category_id="null" if category_id is None else category_id, status=status,
@@ -67,33 +96,31 @@ def _written_here(consultation: Consultation, query, limit: int, url: str) -> tu
         )
         for idea_id, title, category_id, status, created, stored, supports in rows
     )
-    return len(rows), text
 
 
-def _written_by_postgresql(consultation: Consultation, query, limit: int, url: str) -> tuple[int, str] | None:
-    ideas = query.with_only_columns(
-        Idea.id, Idea.title, Idea.category_id, Idea.status, Idea.created_at, Idea.geometry
-    ).limit(limit + 1).subquery()
-    stored = cast(ideas.c.geometry, Text)
-    name = cast(func.to_json(Category.name), Text)
-    category = select(name).where(Category.id == ideas.c.category_id).scalar_subquery()
-    supports = select(func.count()).where(Support.idea_id == ideas.c.id).scalar_subquery()
-    plan = consultation.is_plan
-    template = _FEATURE.format(  # format()'s arguments by position
+def _template(plan: bool) -> str:
+    return _FEATURE.format(  # format()'s arguments by position
         id="%1$s", geometry="null" if plan else "%2$s", title="%3$s", category="%4$s",
         category_id="%5$s", status="%6$s", supports="%7$s", created="%8$s", url="%9$s",
         extra=',"plan_geometry":%2$s' if plan else "",
     )
+
+
+def _by_postgresql(query):
+    ideas = query.with_only_columns(
+        Idea.id, Idea.title, Idea.category_id, Idea.status, Idea.created_at, Idea.geometry
+    ).limit(bindparam("limit", type_=Integer)).subquery()
+    name = cast(func.to_json(Category.name), Text)
+    category = select(name).where(Category.id == ideas.c.category_id).scalar_subquery()
+    supports = select(func.count()).where(Support.idea_id == ideas.c.id).scalar_subquery()
     feature = func.format(
-        template, ideas.c.id, stored, cast(func.to_json(ideas.c.title), Text),
-        func.coalesce(category, "null"), func.coalesce(cast(ideas.c.category_id, Text), "null"),
-        ideas.c.status, supports, iso_utc(ideas.c.created_at), url,
+        bindparam("template", type_=Text), ideas.c.id, cast(ideas.c.geometry, Text),
+        cast(func.to_json(ideas.c.title), Text), func.coalesce(category, "null"),
+        func.coalesce(cast(ideas.c.category_id, Text), "null"), ideas.c.status, supports,
+        iso_utc(ideas.c.created_at), bindparam("url", type_=Text),
     )
     text_of_all = func.string_agg(feature, aggregate_order_by(literal(","), ideas.c.id))
-    count, text = db.session.connection().execute(select(func.count(), text_of_all).select_from(ideas)).one()
-    if count > limit:
-        return None
-    return count, text or ""
+    return select(func.count(), text_of_all).select_from(ideas)
 
 
 class iso_utc(FunctionElement):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, func, literal_column, select
+from sqlalchemy import Float, Integer, bindparam, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.functions import FunctionElement
@@ -207,9 +207,11 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
         if sum(cell[2] for cell in cells) > CLUSTER_ABOVE:
             shown = clusters.level_for(view, consultation, CLUSTER_GRID)
             return _from_cells(consultation, clusters.coarsened(cells, level - shown))
-    query = in_box(consultation, filters)
-    listed = listing.features(consultation, query, CLUSTER_ABOVE)
+        listed = _unfiltered_listing(consultation, filters.bbox)
+    else:
+        listed = listing.features(consultation, lambda: in_box(consultation, filters), CLUSTER_ABOVE)
     if listed is None:
+        query = in_box(consultation, filters)
         return _dumps(_clustered(consultation, query, filters.bbox or consultation.bounds))
     count, features = listed
     properties = _dumps({
@@ -219,6 +221,37 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
         **legend(consultation),
     })
     return f'{{"type":"FeatureCollection","features":[{features}],"properties":{properties}}}'
+
+
+_BOX_PARAMETERS = ("box_min_x", "box_min_y", "box_max_x", "box_max_y")
+
+
+def _unfiltered_listing(consultation: Consultation, box: geo.BBox | None) -> tuple[int, str] | None:
+    """The listed features of a view without filters, the one every pan of the map asks: the
+    same statement each time but for its values (listed.features compiles it once)."""
+    plan = consultation.is_plan
+    values = {"consultation_id": consultation.id}
+    shape = (plan, box is not None)
+    if box is not None:
+        values.update(zip(_BOX_PARAMETERS, box.as_list(), strict=True))
+    return listing.features(
+        consultation, lambda: _unfiltered_query(*shape), CLUSTER_ABOVE, shape=shape, values=values
+    )
+
+
+def _unfiltered_query(plan: bool, boxed: bool):
+    """in_box() for a view without filters, with bind parameters for the consultation and the box."""
+    stand_in = _ConsultationOfShape(bindparam("consultation_id", type_=Integer), plan)
+    box = geo.BBox(*(bindparam(name, type_=Float) for name in _BOX_PARAMETERS)) if boxed else None
+    return in_box(stand_in, IdeaFilters(box))
+
+
+@dataclass(frozen=True)
+class _ConsultationOfShape:
+    """What in_box() reads of a consultation, for a statement made once for all of them."""
+
+    id: object
+    is_plan: bool
 
 
 def legend(consultation: Consultation) -> dict:
