@@ -30,6 +30,9 @@ from participation.extensions import db
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 # One feature; {…} are filled by Python (SQLite) or stand as %s for PostgreSQL's format().
+# Status is one of a fixed list of plain words and goes in as it is; titles and category names
+# are always JSON-encoded (dumps, to_json). Colours and status labels are the same for many
+# ideas and travel once, in the collection's properties (queries.legend).
 _FEATURE = (
     '{{"type":"Feature","id":{id},"geometry":{geometry},"properties":{{"id":{id},'
     '"cluster":false,"title":{title},"category":{category},"category_id":{category_id},'
