@@ -20,6 +20,10 @@ def init_app(app: Flask) -> None:
     data_versions.watch(COMMENTS_VERSION_GROUP, "comment", "comment_vote", "user")
     app.add_template_global(views.comment_section)
     # in pages kept for signed-in viewers, the section is kept too, with a hole for the threads
-    viewer_pages.fills(shared_threads.THREADS_HOLE, shared_threads.threads_in_kept_page)
+    viewer_pages.fills(
+        shared_threads.THREADS_HOLE,
+        shared_threads.threads_in_kept_page,
+        reads=shared_threads.viewer_parts_in_kept_page,
+    )
     app.register_blueprint(bp)
     app.cli.add_command(comments_cli)

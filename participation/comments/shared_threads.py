@@ -52,6 +52,7 @@ _OWN_END = "\x00end\x00"
 # kinds of the markers in a kept page, as stored
 _CSRF, _UP, _DOWN, _OWN, _END = "csrf", "up", "down", "own", "end"
 _PRESSED = {_UP: 1, _DOWN: -1}
+_VOTE_PRESSED = {vote: kind for kind, vote in _PRESSED.items()}  # a vote -> the button it presses
 
 
 @dataclass
@@ -107,9 +108,12 @@ class Marks:
         return Markup(f"\x00{direction}:{comment_id}\x00")  # noqa: S704 - an integer and a constant
 
 
-def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | None, now: datetime):
+def section_threads(
+    target: targets.Target, sort: Sort, page: int, news: dict | None, now: datetime, *, encoded: bool = False
+):
     """(the section's figures, the rendered threads) for the current viewer; in a page kept
-    for signed-in viewers (core.viewer_pages), a hole that `threads_in_kept_page` fills."""
+    for signed-in viewers (core.viewer_pages), a hole that `threads_in_kept_page` fills.
+    `encoded`: the threads in UTF-8 (bytes) where they come from a kept page of threads."""
     page = max(page, 1)
     viewer = current_user
     signed_in = bool(viewer.is_authenticated)
@@ -117,7 +121,7 @@ def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | 
     version = data_versions.versions([COMMENTS_VERSION_GROUP])
     key = _key(target, sort, page, taking_part, version)
     shared_page = viewer_pages.viewer_page_shared()
-    mine_key = f"comment-threads-of:{viewer.id}:{key}" if signed_in and not shared_page else None
+    mine_key = _mine_key(viewer, key) if signed_in and not shared_page else None
     kept, mine = _look_up(key, mine_key, version)
     if kept is None:
         kept = _render_shared(target, sort, page, taking_part)
@@ -131,7 +135,8 @@ def section_threads(target: targets.Target, sort: Sort, page: int, news: dict | 
     if mine_key and (mine is None or (mine["until"] is not None and now > mine["until"])):
         mine = _viewer_parts(kept, viewer, target, now, taking_part)
         cache.set(mine_key, mine, timeout=data_versions.REMEMBERED_SECONDS)
-    return kept["summary"], Markup(fill(kept, viewer, mine or _NOBODYS))  # noqa: S704 - our templates' output
+    threads = fill(kept, viewer, mine or _NOBODYS, encoded=encoded)
+    return kept["summary"], threads if encoded else Markup(threads)  # noqa: S704 - our templates' output
 
 
 _NOBODYS = {"votes": {}, "own": {}, "until": None}
@@ -145,12 +150,29 @@ def _key(target, sort: Sort, page: int, taking_part: bool, version: str) -> str:
     )
 
 
+def _mine_key(viewer, key: str) -> str:
+    return f"comment-threads-of:{viewer.id}:{key}"
+
+
 def threads_in_kept_page(target_key: str, target_id: int, is_open: bool, stances: bool, sort: str, page: int):
     """The threads for the viewer where a page kept for everybody of their kind has the hole
-    (core.viewer_pages): that page knows what the section needs of its target, which is loaded
-    only if the threads must be rendered anew."""
+    (core.viewer_pages), in UTF-8: that page knows what the section needs of its target,
+    which is loaded only if the threads must be rendered anew."""
     target = _TargetOfPage(target_key, target_id, is_open, stances)
-    return section_threads(target, Sort(sort), page, None, utcnow())[1]
+    threads = section_threads(target, Sort(sort), page, None, utcnow(), encoded=True)[1]
+    return threads if threads.__class__ is bytes else str(threads).encode()
+
+
+def viewer_parts_in_kept_page(
+    target_key: str, target_id: int, is_open: bool, stances: bool, sort: str, page: int
+) -> str:
+    """The key of what `threads_in_kept_page` reads for the viewer (their votes and own
+    comments), for the kept page to fetch along with its other parts."""
+    viewer = current_user
+    taking_part = bool(viewer.email_confirmed)
+    version = data_versions.versions([COMMENTS_VERSION_GROUP])
+    target = _TargetOfPage(target_key, target_id, is_open, stances)
+    return _mine_key(viewer, _key(target, Sort(sort), max(page, 1), taking_part, version))
 
 
 class _TargetOfPage:
@@ -210,7 +232,10 @@ def _look_up(key: str, mine_key: str | None, version: str) -> tuple[dict | None,
     """The kept page and the viewer's parts of it, in one round trip to the shared cache."""
     kept = _HERE.get(key)
     if kept is not None:
-        return kept, cache.get(mine_key) if mine_key else None
+        if not mine_key:
+            return kept, None
+        fetched, mine = viewer_pages.read(mine_key)  # in a kept page: fetched with its other parts
+        return kept, mine if fetched else cache.get(mine_key)
     kept, mine = cache.get_many(key, mine_key) if mine_key else (cache.get(key), None)
     if kept is not None:
         _keep_here(key, kept, version)
@@ -274,28 +299,56 @@ def _split(html: str) -> list:
     return parts
 
 
-def fill(kept: dict, viewer, mine: dict) -> str:
-    """The kept page with the viewer's token, votes and own comments put in."""
-    token = str(escape(generate_csrf())) if viewer.is_authenticated and kept["has_forms"] else ""
-    votes, own_html = mine["votes"], mine["own"]
-    out: list[str] = []
-    skipping = False
-    for part in kept["parts"]:
+def fill(kept: dict, viewer, mine: dict, *, encoded: bool = False) -> str | bytes:
+    """The kept page with the viewer's token, votes and own comments put in (`encoded`: in UTF-8)."""
+    token = escape(generate_csrf()).encode() if viewer.is_authenticated and kept["has_forms"] else b""
+    layout = kept.get(_LAYOUT)
+    if layout is None:  # laid out once per kept page in this process
+        layout = kept[_LAYOUT] = _lay_out(kept["parts"])
+    text, pressed_at, own_at = layout
+    # The viewer's few changes to the text as nobody's, in order: their votes pressed, their
+    # comments' own parts (which hold the vote buttons of these comments).
+    changes = [(*own_at[comment_id], html.encode()) for comment_id, html in mine["own"].items()]
+    for comment_id, vote in mine["votes"].items():
+        for offset in pressed_at.get((comment_id, _VOTE_PRESSED.get(vote)), ()):
+            changes.append((offset, offset + len(b"false"), b"true"))
+    pieces, done = [], 0
+    for begin, end, replacement in sorted(changes):
+        if begin >= done:  # not within a part already replaced
+            pieces += (text[done:begin], replacement)
+            done = end
+    filled = (b"".join(pieces) + text[done:] if pieces else text).replace(_TOKEN_HOLE, token)
+    return filled if encoded else filled.decode()
+
+
+_LAYOUT = "layout"  # in a kept page: its text as nobody's and where the viewer's parts sit in it
+_TOKEN_HOLE = b"\x00"
+
+
+def _lay_out(parts: list) -> tuple[bytes, dict[tuple[int, str], list[int]], dict[int, tuple[int, int]]]:
+    """The page as for somebody who voted on nothing and wrote nothing of it, in UTF-8 with
+    NUL where the token goes, with the offsets of each vote button's "false" and of each
+    comment's own parts (from its marker to its end)."""
+    text = bytearray()
+    pressed_at: dict[tuple[int, str], list[int]] = {}
+    own_at: dict[int, tuple[int, int]] = {}
+    own_begins: tuple[int, int] | None = None  # (comment id, offset) of the own parts being written
+    for part in parts:
         if part.__class__ is str:
-            if not skipping:
-                out.append(part)
+            text += part.encode()
             continue
         kind, comment_id = part
-        if skipping:
-            skipping = kind != _END
-        elif kind == _CSRF:
-            out.append(token)
+        if kind == _CSRF:
+            text += _TOKEN_HOLE
         elif kind in _PRESSED:
-            out.append("true" if votes.get(comment_id) == _PRESSED[kind] else "false")
-        elif kind == _OWN and comment_id in own_html:
-            out.append(own_html[comment_id])
-            skipping = True
-    return "".join(out)
+            pressed_at.setdefault((comment_id, kind), []).append(len(text))
+            text += b"false"
+        elif kind == _OWN:
+            own_begins = (comment_id, len(text))
+        elif kind == _END and own_begins is not None:
+            own_at[own_begins[0]] = (own_begins[1], len(text))
+            own_begins = None
+    return bytes(text), pressed_at, own_at
 
 
 def _own_parts(own: dict[int, dict], viewer, target: targets.Target, now: datetime) -> dict[int, str]:

@@ -11,7 +11,10 @@ id 0), and kept. Markers stand where a viewer's parts go; each request fills the
 - the CSRF token (the stand-in's `g.csrf_token` is a marker) and the CSP nonce;
 - the holes templates ask for with `viewer_hole(name, *args)` when `viewer_page_shared()`:
   features name what fills them in init_app (`fills("comment-threads", render)`), a
-  function of the args that renders that part for the current viewer;
+  function of the args that renders that part for the current viewer (text, or bytes in
+  UTF-8 for a large part: the page is kept encoded, so the request encodes only what is
+  the viewer's own); a fill that reads an entry of the shared cache kept for the viewer
+  names its key (`reads=`), and the page fetches it with the choices in one round trip;
 - the choices templates write with `viewer_choice(name, *args, yes=..., no=...)`: every
   variant is rendered into the kept page, and `chooses(name, choose, groups)` names what
   picks one for the viewer (`choose([args, ...])` gives a variant's name for each choice of
@@ -62,15 +65,30 @@ _HOLE = re.compile("\x00(csrf|csp-nonce|hole:[0-9]+)\x00")
 _SIGNED_IN_SESSION_KEYS = HARMLESS_SESSION_KEYS | {"_user_id", "_remember", "_remember_seconds"}
 _HOLES_KEY = "viewer_page_holes"  # in g while the stand-in's page is rendered
 _OWNERS_KEY = "viewer_page_owners"  # and who owns something on it
+_READ_KEY = "viewer_page_read"  # in g while a kept page is filled: cache entries fetched for its fills
 
-_FILLS: dict[str, Callable[..., str]] = {}
+_FILLS: dict[str, Callable[..., str | bytes]] = {}
+_READS: dict[str, Callable[..., str | None]] = {}  # hole -> the key of the cache entry its fill reads
 _CHOOSERS: dict[str, Callable[[list[tuple]], list[str]]] = {}
 _CHOOSER_GROUPS: dict[str, tuple[str, ...]] = {}  # the data a chooser's answers depend on
 
 
-def fills(name: str, fill: Callable[..., str]) -> None:
-    """`fill(*args)` renders the viewer's part where a template wrote `viewer_hole(name, *args)`."""
+def fills(
+    name: str, fill: Callable[..., str | bytes], *, reads: Callable[..., str | None] | None = None
+) -> None:
+    """`fill(*args)` renders the viewer's part where a template wrote `viewer_hole(name, *args)`;
+    `reads(*args)`, if given, is the key of the shared-cache entry it will read (see `read`)."""
     _FILLS[name] = fill
+    if reads is not None:
+        _READS[name] = reads
+
+
+def read(key: str) -> tuple[bool, Any]:
+    """For fills: (whether the page fetched the cache entry `key` for them, its value)."""
+    fetched = g.get(_READ_KEY)
+    if fetched is None or key not in fetched:
+        return False, None
+    return True, fetched[key]
 
 
 def chooses(name: str, choose: Callable[[list[tuple]], list[str]], groups: Iterable[str]) -> None:
@@ -159,11 +177,14 @@ def _all_chooser_groups() -> tuple[str, ...]:
 def _key(groups: tuple[str, ...], found: dict[str, str]) -> str:
     versions = ".".join(found[group] for group in groups)
     return (
-        f"viewer-page:{request.script_root}{request.full_path}:{current_locale()}"
+        f"viewer-page:{_FORMAT}:{request.script_root}{request.full_path}:{current_locale()}"
         f":{current_user.page_kind}:{versions}"
     )
 
 
+# How a kept page is stored (2: its text in UTF-8): part of the key, so that a process of
+# the new code never reads what one of the old code left in the shared cache.
+_FORMAT = 2
 _HERE = ProcessMemo(64)
 
 
@@ -222,6 +243,7 @@ def _render_shared(view: Callable, view_args: tuple, view_kwargs: dict) -> dict 
     return {
         "parts": parts,
         "choices": choices,
+        "reads": [part for part in parts if part.__class__ is tuple and len(part) == 2 and part[0] in _READS],
         "owners": owners,
         "headers": [(name, value) for name, value in response.headers.items() if name in KEPT_HEADERS],
         "media": list(g.get("csp_media_origins") or ()),
@@ -236,7 +258,7 @@ def _split(html: str, nonce: str | None, holes: list) -> list:
     parts: list = []
     for index, piece in enumerate(_HOLE.split(html)):
         if index % 2 == 0:
-            parts.append(piece)
+            parts.append(piece.encode())
         elif piece.startswith("hole:"):
             hole = holes[int(piece[5:])]
             if len(hole) == 3:
@@ -250,39 +272,51 @@ def _split(html: str, nonce: str | None, holes: list) -> list:
 
 def _answer(kept: dict, key: str, found: dict[str, str], seconds: int) -> Response:
     chosen = {name: iter(variants) for name, variants in _viewer_choices(kept, key, found, seconds).items()}
-    out: list[str] = []
-    _fill(kept["parts"], out, {}, chosen)
+    out: list[bytes] = []
+    try:
+        _fill(kept["parts"], out, {}, chosen)
+    finally:
+        g.pop(_READ_KEY, None)
     if kept["media"]:
         g.csp_media_origins = list(kept["media"])
-    return Response("".join(out), status=200, headers=kept["headers"])
+    return Response(b"".join(out), status=200, headers=kept["headers"])
 
 
 def _viewer_choices(kept: dict, key: str, found: dict[str, str], seconds: int) -> dict[str, list[str]]:
     """The variant of each choice on the page for the viewer: kept for them under the
-    versions of what the choosers read, else asked of the choosers."""
-    if not kept["choices"]:
-        return {}
+    versions of what the choosers read, else asked of the choosers. The cache entries the
+    page's fills read come in the same round trip."""
+    reads = [_READS[name](*args) for name, args in kept.get("reads", ())]
+    reads = [read_key for read_key in reads if read_key is not None]
     names = sorted(kept["choices"])
-    versions = ".".join(found[group] for name in names for group in _CHOOSER_GROUPS[name])
-    mine_key = f"viewer-choices:{current_user.id}:{versions}:{key}"
-    chosen = cache.get(mine_key)
+    mine_key = None
+    if names:
+        versions = ".".join(found[group] for name in names for group in _CHOOSER_GROUPS[name])
+        mine_key = f"viewer-choices:{current_user.id}:{versions}:{key}"
+    keys = [mine_key, *reads] if mine_key else reads
+    fetched = dict(zip(keys, cache.get_many(*keys), strict=True)) if keys else {}
+    g.setdefault(_READ_KEY, {}).update((read_key, fetched[read_key]) for read_key in reads)
+    if not names:
+        return {}
+    chosen = fetched[mine_key]
     if chosen is None:
         chosen = {name: list(_CHOOSERS[name](kept["choices"][name])) for name in names}
         cache.set(mine_key, chosen, timeout=seconds)
     return chosen
 
 
-def _fill(parts: list, out: list[str], marks: dict, chosen: dict) -> None:
+def _fill(parts: list, out: list[bytes], marks: dict, chosen: dict) -> None:
     for part in parts:
-        if part.__class__ is str:
+        if part.__class__ is bytes:
             out.append(part)
             continue
         name = part[0]
         if name == "csrf" or name == "csp-nonce":
             if name not in marks:
-                marks[name] = str(escape(generate_csrf())) if name == "csrf" else csp_nonce()
+                marks[name] = (str(escape(generate_csrf())) if name == "csrf" else csp_nonce()).encode()
             out.append(marks[name])
         elif len(part) == 3:
             _fill(part[2][next(chosen[name])], out, marks, chosen)
         else:
-            out.append(str(_FILLS[name](*part[1])))
+            filled = _FILLS[name](*part[1])
+            out.append(filled if filled.__class__ is bytes else str(filled).encode())
