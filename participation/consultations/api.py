@@ -14,7 +14,7 @@ from participation.consultations import queries
 from participation.consultations.blueprint import api_bp as bp
 from participation.consultations.models import Consultation
 from participation.consultations.openapi import SLUG_PATTERN
-from participation.core import data_versions, geo
+from participation.core import data_versions, geo, standalone_reads
 from participation.core import openapi as api_document
 from participation.core.process_memo import ProcessMemo
 from participation.core.urls import external_url
@@ -61,15 +61,13 @@ def ideas(slug: str):
     """Ideas as a GeoJSON FeatureCollection, filtered by `bbox` (degrees) or `plan_bbox`
     (pixels), `category` and `status` as the OpenAPI document states; beyond CLUSTER_ABOVE ideas the
     answer is grid clusters (`properties.clustered`)."""
+    standalone_reads.without_transaction()  # it only reads (every pan of the map)
     item = _map_subject(slug)
     try:
         filters = queries.IdeaFilters.from_api_args(request.args, item)
     except queries.InvalidFilter as invalid:
         abort(400, description=f"The query parameter {invalid.name} is not of the documented form.")
     return _versioned_geojson(item, lambda: queries.map_features(item, filters))
-
-
-KEEP_ANSWERS_UP_TO = 64 * 1024  # characters of GeoJSON
 
 
 def _versioned_geojson(item: MapSubject | Consultation, build) -> Response:
@@ -87,10 +85,12 @@ def _versioned_geojson(item: MapSubject | Consultation, build) -> Response:
         return Response(status=304, headers=headers)
     body = cache.get(f"ideas-geojson:{etag}")
     if body is None:
-        body = build()
-        # Clusters and the whole area are kept; a long list of one street's ideas is rarely
-        # asked twice (every pan is a new box) and writing it to the cache cost more than it saved.
-        if len(body) <= KEEP_ANSWERS_UP_TO:
+        body, clustered = build()
+        # Clusters are kept: they read the pyramid of a whole area and are small. Listed ideas
+        # are not: they are quick to read again, a street's list is asked by the one person
+        # whose map shows that very box (their browser gets 304 for it), and writing up to
+        # 150 ideas to the cache on every pan cost more than it saved.
+        if clustered:
             cache.set(f"ideas-geojson:{etag}", body, timeout=data_versions.REMEMBERED_SECONDS)
     return Response(body, mimetype="application/geo+json", headers=headers)
 

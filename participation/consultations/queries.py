@@ -188,14 +188,14 @@ def consultation_idea_counts(consultation_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
+def map_features(consultation: Consultation, filters: IdeaFilters) -> tuple[str, bool]:
     """GeoJSON FeatureCollection (as JSON text) of matching ideas (consultations/listed.py),
     or clusters when too many match: from the pyramid for unfiltered views, grouped at request
-    time for filtered ones."""
+    time for filtered ones; and whether it is clusters."""
     if filters.matches_nothing:
         empty = _collection(consultation, [], 0, clustered=False)
         empty["properties"].update(legend(consultation))
-        return _dumps(empty)
+        return _dumps(empty), False
     unfiltered = not (filters.category_ids or filters.statuses)
     if unfiltered:  # the pyramid knows how many ideas are in view before any is read
         view = filters.bbox or consultation.bounds or _extent(consultation)
@@ -206,13 +206,13 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
             cells = [tuple(cell) for cell in db.session.connection().execute(in_view)]
         if sum(cell[2] for cell in cells) > CLUSTER_ABOVE:
             shown = clusters.level_for(view, consultation, CLUSTER_GRID)
-            return _from_cells(consultation, clusters.coarsened(cells, level - shown))
+            return _from_cells(consultation, clusters.coarsened(cells, level - shown)), True
         listed = _unfiltered_listing(consultation, filters.bbox)
     else:
         listed = listing.features(consultation, lambda: in_box(consultation, filters), CLUSTER_ABOVE)
     if listed is None:
         query = in_box(consultation, filters)
-        return _dumps(_clustered(consultation, query, filters.bbox or consultation.bounds))
+        return _dumps(_clustered(consultation, query, filters.bbox or consultation.bounds)), True
     count, features = listed
     properties = _dumps({
         "total": count,
@@ -220,7 +220,7 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> str:
         "plan_coordinates": consultation.is_plan,
         **legend(consultation),
     })
-    return f'{{"type":"FeatureCollection","features":[{features}],"properties":{properties}}}'
+    return f'{{"type":"FeatureCollection","features":[{features}],"properties":{properties}}}', False
 
 
 _BOX_PARAMETERS = ("box_min_x", "box_min_y", "box_max_x", "box_max_y")

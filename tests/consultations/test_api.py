@@ -1,5 +1,7 @@
 """GeoJSON API: filters, the feature cap, plan positions, JSON errors and the OpenAPI description."""
 
+import json
+
 import jsonschema_rs
 import pytest
 from flask_caching.backends import SimpleCache
@@ -286,3 +288,21 @@ def test_the_map_answer_follows_a_renamed_category_and_a_consultation_turned_dra
         db.session.get(Consultation, consultation.id).state = "draft"
         db.session.commit()
     assert client.get(f"/api/v1/consultations/{consultation.slug}/ideas.geojson").status_code == 404
+
+
+def test_clusters_are_kept_in_the_shared_cache_and_a_streets_list_is_not(
+    client, app, monkeypatch, make_consultation, make_idea
+):
+    kept = SimpleCache()
+    monkeypatch.setitem(app.extensions["cache"], cache, kept)
+    monkeypatch.setattr(queries, "CLUSTER_ABOVE", 2)
+    consultation = make_consultation()
+    for i in range(4):
+        make_idea(consultation, lonlat=(12.33 + i * 0.001, 51.33))
+    whole = features(client, consultation)
+    assert whole["properties"]["clustered"] is True
+    street = features(client, consultation, "?bbox=12.3295,51.3295,12.3305,51.3305")
+    assert street["properties"]["clustered"] is False and len(street["features"]) == 1
+    answers = [key for key in kept._cache if key.startswith("ideas-geojson:")]
+    assert len(answers) == 1  # the clusters
+    assert json.loads(kept.get(answers[0]))["properties"]["clustered"] is True
