@@ -45,7 +45,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from participation.core import data_versions
+from participation.core import data_versions, standalone_reads
 from participation.core.anonymous_pages import (
     CSRF_PLACEHOLDER,
     HARMLESS_SESSION_KEYS,
@@ -165,6 +165,9 @@ def cached_for_viewers(
 def _plain_viewer_request(allowed_args: frozenset[str]) -> bool:
     if not plain_page_request(allowed_args):
         return False
+    # Such a page only reads: the sign-in lookup (the request's first statement) and what the
+    # page reads after it run without BEGIN and ROLLBACK, two of its three round trips.
+    standalone_reads.without_transaction()
     if not current_user.is_authenticated or not hasattr(current_user, "stand_in"):
         return False
     return not session.modified and set(session.keys()).issubset(_SIGNED_IN_SESSION_KEYS)

@@ -1,5 +1,6 @@
-"""Views that only read run their statements in autocommit (core.standalone_reads), and the
-connection goes back to the pool as it was, for the next request's transaction."""
+"""Views that only read run their statements in autocommit on PostgreSQL (core.standalone_reads),
+and the connection goes back to the pool as it was, for the next request's transaction. SQLite
+keeps its transactions (no round trips to save)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ def engine_session(app, monkeypatch):
     with app.app_context():
         engine = db.engine
     levels: list[tuple[str, str | None]] = []
+    levels_expected = "AUTOCOMMIT" if engine.dialect.name == "postgresql" else None
 
     def note_level(conn, cursor, statement, *args):
         levels.append((statement, conn.get_execution_options().get("isolation_level")))
 
     event.listen(engine, "before_cursor_execute", note_level)
-    yield levels
+    yield levels, levels_expected
     event.remove(engine, "before_cursor_execute", note_level)
 
 
@@ -46,7 +48,8 @@ def test_a_reading_view_runs_in_autocommit_and_the_next_request_in_a_transaction
         connection = db.session.connection()
         if connection.dialect.name == "postgresql":
             assert connection.connection.dbapi_connection.autocommit is False
-    assert _levels_of(engine_session, "SELECT 1", "SELECT 2") == ["AUTOCOMMIT", None]
+    noted, reading = engine_session
+    assert _levels_of(noted, "SELECT 1", "SELECT 2") == [reading, None]
 
 
 def test_nothing_changes_once_the_request_has_begun_a_transaction(app, engine_session):
@@ -54,12 +57,22 @@ def test_nothing_changes_once_the_request_has_begun_a_transaction(app, engine_se
         db.session.execute(text("SELECT 1"))
         standalone_reads.without_transaction()  # too late: no error, the transaction stays
         db.session.execute(text("SELECT 2"))
-    assert _levels_of(engine_session, "SELECT 1", "SELECT 2") == [None, None]
+    noted, _ = engine_session
+    assert _levels_of(noted, "SELECT 1", "SELECT 2") == [None, None]
 
 
 def test_the_map_answer_reads_in_autocommit(client, engine_session):
     # the suite's data is not committed, so this session finds no consultation: its lookup is
     # the statement that shows how the view reads
     assert client.get("/api/v1/consultations/nirgendwo/ideas.geojson").status_code == 404
-    lookups = [level for statement, level in engine_session if "FROM consultation" in statement]
-    assert lookups == ["AUTOCOMMIT"]
+    noted, reading = engine_session
+    assert [level for statement, level in noted if "FROM consultation" in statement] == [reading]
+
+
+def test_a_signed_in_page_looks_up_the_sign_in_in_autocommit(client, engine_session):
+    with client.session_transaction() as session:  # a sign-in token (not in this session's data)
+        session["_user_id"] = "ein-token-der-nicht-gespeichert-ist"
+    assert client.get("/projekte").status_code == 200
+    noted, reading = engine_session
+    lookups = [level for statement, level in noted if "JOIN account_session" in statement]
+    assert lookups == [reading]
