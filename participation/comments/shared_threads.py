@@ -15,8 +15,11 @@ vote or name shows at once. Markers stand where a viewer's own parts go:
   them with the same macro.
 
 The viewer's votes and own parts are kept for them too, next to the page (one round trip
-fetches both), until the data version moves or one of their comments leaves its 15 minutes
-for editing. A page whose structure differs for the viewer (a comment of theirs that waits
+fetches both; in a page kept for signed-in viewers, the round trip of that page's own
+parts), until the data version moves or one of their comments leaves its 15 minutes for
+editing. Filling in needs no walk over the markers: each process lays a kept page out once,
+as nobody's text in UTF-8 with the offsets of the vote buttons and own parts, and splices in
+a viewer's few changes. A page whose structure differs for the viewer (a comment of theirs that waits
 for approval, which only they see; the note about their last action at the comment it
 concerns) is rendered for them alone, as before. The form for a new comment, the same for
 everybody until somebody types in it, is kept per process with a marker for the token.
