@@ -33,7 +33,8 @@ def load(app, petition_id) -> Petition:
 
 def audited(app, action) -> list[AuditEntry]:
     with app.app_context():
-        return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+        query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        return db.session.scalars(query).all()  # in the order written: without ORDER BY, PostgreSQL may not
 
 
 def test_the_queue_lists_petitions_in_review_the_longest_waiting_first(client, login_as, petition_factory):
