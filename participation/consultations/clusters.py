@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from flask import has_app_context
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import Integer, bindparam, delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from participation.consultations.models import ClusterCell, Consultation, Idea
-from participation.core import events, geo
+from participation.core import compiled_statements, events, geo
 from participation.core.content import Visibility
 from participation.extensions import db
 
@@ -71,17 +72,38 @@ def level_for(box: geo.BBox, consultation: Consultation, most_across: int) -> in
 
 def cells_in(consultation: Consultation, level: int, box: geo.BBox):
     """A select of (x, y, count, sum_x, sum_y) of the cells at `level` that meet `box`."""
+    columns, values = _cells_values(consultation, level, box)
+    return _cells_statement(columns).params(values)
+
+
+def counted_cells(consultation: Consultation, level: int, box: geo.BBox) -> list[tuple]:
+    """The rows of cells_in(), by a statement compiled once per number of columns of cells:
+    every pan of the map asks this before anything else (core.compiled_statements)."""
+    columns, values = _cells_values(consultation, level, box)
+    build = partial(_cells_statement, columns)
+    result = compiled_statements.run(db.session.connection(), ("cells-in", columns), build, values)
+    return [tuple(row) for row in result]
+
+
+def _cells_values(consultation: Consultation, level: int, box: geo.BBox) -> tuple[int, dict]:
     base = base_of(consultation)
     low = cell_at(finest_cell(box.min_x, box.min_y, base), level)
     high = cell_at(finest_cell(box.max_x, box.max_y, base), level)
+    columns = high[0] - low[0] + 1  # at most 17: level 4 cells are 22.5 degrees wide
+    values = {"consultation_id": consultation.id, "level": level, "y_low": low[1], "y_high": high[1]}
+    values.update((f"x{i}", low[0] + i) for i in range(columns))
+    return columns, values
+
+
+def _cells_statement(columns: int):
     return select(
         ClusterCell.x, ClusterCell.y, ClusterCell.count, ClusterCell.sum_x, ClusterCell.sum_y
     ).where(
-        ClusterCell.consultation_id == consultation.id,
-        ClusterCell.level == level,
+        ClusterCell.consultation_id == bindparam("consultation_id", type_=Integer),
+        ClusterCell.level == bindparam("level", type_=Integer),
         # an IN list, not a range: each column of cells is one seek of the primary key
-        ClusterCell.x.in_(list(range(low[0], high[0] + 1))),
-        ClusterCell.y.between(low[1], high[1]),
+        ClusterCell.x.in_([bindparam(f"x{i}", type_=Integer) for i in range(columns)]),
+        ClusterCell.y.between(bindparam("y_low", type_=Integer), bindparam("y_high", type_=Integer)),
     )
 
 

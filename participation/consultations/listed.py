@@ -3,9 +3,9 @@
 A listed view sends up to CLUSTER_ABOVE features, so it is written without ORM objects,
 dicts or JSON decoding of stored geometries: category names and the idea URL are encoded
 once per answer, the rest goes into a fixed template. On PostgreSQL the database writes the
-text itself (format() and string_agg over the ideas in view), so one row travels instead of
-hundreds and Python formats nothing; SQLite's rows are written here. Both give the same
-features in the same order (by id), with the support count of each.
+text itself (format() and string_agg over the ideas in view), and so does SQLite (printf(),
+json_quote() and group_concat()): one row travels instead of hundreds and Python formats
+nothing. Both give the same features in the same order (by id), with the support count of each.
 
 RFC 7946 reads every `geometry` as WGS 84, so on a plan-only consultation a feature's
 `geometry` is null and its position in pixels of the plan is `properties.plan_geometry`.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable
-from operator import itemgetter
+from string import Formatter
 
 from flask import url_for
 from sqlalchemy import Integer, Select, Text, bindparam, cast, func, literal, select
@@ -29,9 +29,9 @@ from participation.extensions import db
 
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-# One feature; {…} are filled by Python (SQLite) or stand as %s for PostgreSQL's format().
+# One feature; each {…} stands as a %s of PostgreSQL's format() or SQLite's printf().
 # Status is one of a fixed list of plain words and goes in as it is; titles and category names
-# are always JSON-encoded (dumps, to_json). Colours and status labels are the same for many
+# are always JSON-encoded (to_json, json_quote). Colours and status labels are the same for many
 # ideas and travel once, in the collection's properties (queries.legend).
 _FEATURE = (
     '{{"type":"Feature","id":{id},"geometry":{geometry},"properties":{{"id":{id},'
@@ -57,47 +57,60 @@ def features(
     url = dumps(url_for("consultations.idea", slug=consultation.slug, idea_id=0)[:-1])[:-1]
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     plan = consultation.is_plan
-    values = {**(values or {}), "url": url, "limit": limit + 1}
-    if postgresql:
-        values["template"] = _template(plan)
+    values = {
+        **(values or {}), "url": url, "limit": limit + 1,
+        "template": _template(plan) if postgresql else _printf_template(plan),
+    }
 
     def build():
-        return _by_postgresql(make_query()) if postgresql else _for_python(make_query())
+        return _by_postgresql(make_query()) if postgresql else _by_sqlite(make_query(), plan)
 
     connection = db.session.connection()
     if shape is None:
         result = connection.execute(build(), values)
     else:
         result = compiled_statements.run(connection, ("map-features", postgresql, shape), build, values)
-    if postgresql:
-        count, text = result.one()
-        return None if count > limit else (count, text or "")
-    rows = result.all()
-    return None if len(rows) > limit else (len(rows), _written_here(consultation, rows, url))
+    count, text = result.one()
+    return None if count > limit else (count, text or "")
 
 
-def _for_python(query):
+def _by_sqlite(query, plan: bool):
     # supports counted in the same query, by a join: a count per row was half its time, and a
     # second query with hundreds of ids in an IN list cost more than the first
-    columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, iso_utc(Idea.created_at),
-               cast(Idea.geometry, Text), func.count(Support.id))
+    columns = (Idea.id, Idea.title, Idea.category_id, Idea.status, iso_utc(Idea.created_at).label("created"),
+               cast(Idea.geometry, Text).label("geometry"), func.count(Support.id).label("supports"))
     listed = query.with_only_columns(*columns).outerjoin(Support, Support.idea_id == Idea.id)
     # Stopping one row past the limit: a busy area is then clustered instead.
-    return listed.group_by(Idea.id).limit(bindparam("limit", type_=Integer))
+    ideas = listed.group_by(Idea.id).order_by(Idea.id).limit(bindparam("limit", type_=Integer)).subquery()
+    name = func.json_quote(Category.name)
+    category = select(name).where(Category.id == ideas.c.category_id).scalar_subquery()
+    filled_in = {
+        "id": ideas.c.id, "geometry": ideas.c.geometry,
+        "title": func.json_quote(ideas.c.title), "category": func.coalesce(category, "null"),
+        "category_id": func.coalesce(ideas.c.category_id, "null"), "status": ideas.c.status,
+        "supports": ideas.c.supports, "created": ideas.c.created, "url": bindparam("url", type_=Text),
+        "extra": ideas.c.geometry,
+    }
+    feature = func.printf(bindparam("template", type_=Text),
+                          *(filled_in[name] for name in _printf_fields(plan)))
+    # group_concat() takes the rows in the subquery's order: its GROUP BY and LIMIT keep
+    # SQLite from flattening it into this one
+    return select(func.count(), func.group_concat(feature, ",")).select_from(ideas)
 
 
-def _written_here(consultation: Consultation, rows: list, url: str) -> str:
-    rows.sort(key=itemgetter(0))
-    names = {c.id: dumps(c.name) for c in consultation.categories}
-    plan = consultation.is_plan
-    return ",".join(
-        _FEATURE.format(
-            id=idea_id, title=dumps(title), category=names.get(category_id, "null"),
-            category_id="null" if category_id is None else category_id, status=status,
-            supports=supports, created=created, url=url,
-            geometry="null" if plan else stored, extra=f',"plan_geometry":{stored}' if plan else "",
-        )
-        for idea_id, title, category_id, status, created, stored, supports in rows
+def _printf_fields(plan: bool) -> list[str]:
+    # printf() has no positional arguments: the values go in the order the template uses them
+    # (a plan's feature has a null geometry and its position in "extra")
+    unused = "geometry" if plan else "extra"
+    fields = (name for _text, name, _spec, _conversion in Formatter().parse(_FEATURE))
+    return [name for name in fields if name and name != unused]
+
+
+def _printf_template(plan: bool) -> str:
+    escaped = _FEATURE.replace("%", "%%")
+    return escaped.format(
+        id="%s", geometry="null" if plan else "%s", title="%s", category="%s", category_id="%s",
+        status="%s", supports="%s", created="%s", url="%s", extra=',"plan_geometry":%s' if plan else "",
     )
 
 

@@ -202,8 +202,7 @@ def map_features(consultation: Consultation, filters: IdeaFilters) -> tuple[str,
         cells, level = [], 0
         if view is not None:
             level = clusters.level_for(view, consultation, COUNT_GRID)
-            in_view = clusters.cells_in(consultation, level, view)
-            cells = [tuple(cell) for cell in db.session.connection().execute(in_view)]
+            cells = clusters.counted_cells(consultation, level, view)
         if sum(cell[2] for cell in cells) > CLUSTER_ABOVE:
             shown = clusters.level_for(view, consultation, CLUSTER_GRID)
             return _from_cells(consultation, clusters.coarsened(cells, level - shown)), True
