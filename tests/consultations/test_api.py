@@ -61,7 +61,8 @@ def test_a_listed_idea_reads_as_written_with_its_category_and_supports(
 ):
     consultation = make_consultation()
     category = first_category(app, consultation)
-    title = 'Radweg "Jahnallee" \\ zu 100 %s%% sicher – für alle 🚲'  # printf() and format() take no text of it
+    # printf() and format() take no text of the title
+    title = 'Radweg "Jahnallee" \\ zu 100 %s%% sicher – für alle 🚲'
     idea = make_idea(consultation, title=title, category=category, status="accepted")
     plain = make_idea(consultation, lonlat=(12.33, 51.331))
     with app.test_request_context():
