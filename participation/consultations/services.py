@@ -155,7 +155,7 @@ def add_image_layer(
     west: float | None = None,
     north: float | None = None,
     east: float | None = None,
-    utm33_edges: geo.BBox | None = None,
+    footprint: georef.Footprint | None = None,
     is_base: bool,
     opacity: float,
     attribution: str,
@@ -166,13 +166,13 @@ def add_image_layer(
     corners on a geographic map, or filling the pixel space on a plan-only one. `description` is
     its text alternative: what the image shows.
 
-    `utm33_edges` (left, bottom, right, top in ETRS89 / UTM 33N metres) says that the image's
-    pixels follow the UTM grid: it is then warped north-up into the WGS 84 box around those
-    edges (georef.warp_north_up), which south/west/north/east must be."""
+    A `footprint` says that the image's pixels follow the UTM grid, or are turned by its world
+    file: it is then warped north-up into the WGS 84 box around it (georef.warp_north_up),
+    which south/west/north/east must be."""
     corners = rules.image_layer_corners(
         consultation, data=data, description=description, south=south, west=west, north=north, east=east
     )
-    redraw = _north_up(utm33_edges, corners) if utm33_edges is not None and corners is not None else None
+    redraw = _north_up(footprint, corners) if footprint is not None and corners is not None else None
     try:
         if uploads.is_pdf(data):
             data = uploads.first_pdf_page(data)
@@ -203,12 +203,12 @@ def add_image_layer(
     return layer
 
 
-def _north_up(utm33_edges: geo.BBox, corners: geo.BBox):
-    """How an image on the UTM grid is redrawn for the layer's box."""
+def _north_up(footprint: georef.Footprint, corners: geo.BBox):
+    """How an image on the UTM grid, or turned, is redrawn for the layer's box."""
 
     def redraw(image):
         warped, box = georef.warp_north_up(
-            image, utm33_edges, max_side=LAYER_MAX_SIDE, max_pixels=uploads.MAX_PIXELS
+            image, footprint, max_side=LAYER_MAX_SIDE, max_pixels=uploads.MAX_PIXELS
         )
         if box != corners:
             raise ValueError(f"the warped image lies on {box}, the layer on {corners}")

@@ -271,7 +271,8 @@ def _layer_from(form: LayerForm, consultation: Consultation) -> MapLayer | None:
 def _image_bounds(form: LayerForm, consultation: Consultation, data: bytes | None) -> dict:
     """south/west/north/east of an image layer, read from the fields of the way of giving its
     corners that staff chose; WGS 84 degrees go to the rules as they are. An image placed in
-    UTM metres also brings its edges there (utm33_edges): it is warped north-up when stored. A
+    UTM metres, or turned by its world file, also brings where it lies (its footprint): it is
+    warped north-up when stored. A
     mistake in the placement is told together with the other mistakes of the image part of the
     form."""
     method = form.placement.data
@@ -300,25 +301,25 @@ def _image_bounds(form: LayerForm, consultation: Consultation, data: bytes | Non
         raise
     if placed is None:  # no image to measure: the rules say so
         return {}
-    box, utm33_edges = placed
+    box, footprint = placed
     return {
         "south": box.min_y,
         "west": box.min_x,
         "north": box.max_y,
         "east": box.max_x,
-        "utm33_edges": utm33_edges,
+        "footprint": footprint,
     }
 
 
-def _utm33_box(form: LayerForm) -> tuple[geo.BBox, geo.BBox]:
-    """The WGS 84 box of the image and its edges in UTM metres."""
+def _utm33_box(form: LayerForm) -> tuple[geo.BBox, georef.Footprint]:
+    """The WGS 84 box of the image and where it lies on the UTM grid."""
     values = (form.sw_easting.data, form.sw_northing.data, form.ne_easting.data, form.ne_northing.data)
     if any(value is None for value in values):
         raise rules.ConsultationRuleError(
             _l("Please give both corners: south-west and north-east."), "sw_easting"
         )
     try:
-        return georef.corners_from_utm33(values[:2], values[2:]), geo.BBox(*values)
+        return georef.corners_from_utm33(values[:2], values[2:]), georef.Footprint.of_grid(geo.BBox(*values))
     except geo.GeometryError as error:
         raise rules.ConsultationRuleError(error.message, "sw_easting") from error
 
@@ -339,10 +340,11 @@ def _world_file_text(form: LayerForm) -> tuple[str | bytes, str]:
     return text, "world_file"
 
 
-def _world_file_box(form: LayerForm, data: bytes | None) -> tuple[geo.BBox, geo.BBox | None] | None:
-    """The box from the world file and the image's size in pixels, and the image's edges in
-    UTM metres for a world file in EPSG:25833 (None for one in degrees: the image is north-up
-    in them already). None: there is no image."""
+def _world_file_box(form: LayerForm, data: bytes | None) -> tuple[geo.BBox, georef.Footprint | None] | None:
+    """The box from the world file and the image's size in pixels, and where the image lies if
+    it is to be warped: for a world file in EPSG:25833, or one that turns the image (None for
+    one in degrees that does not: the image is north-up in them already). None: there is no
+    image."""
     text, field = _world_file_text(form)
     if not text.strip():
         raise rules.ConsultationRuleError(
@@ -367,11 +369,12 @@ def _world_file_box(form: LayerForm, data: bytes | None) -> tuple[geo.BBox, geo.
     except uploads.UploadError as error:
         raise rules.ConsultationRuleError(error.message, "image") from error
     crs = form.world_file_crs.data
+    footprint = georef.Footprint.of_world_file(world_file, width, height, crs)
     try:
-        box = georef.bounds_from_world_file(world_file, width, height, crs)
+        box = footprint.bounds()
     except geo.GeometryError as error:
         raise rules.ConsultationRuleError(error.message, field) from error
-    return box, georef.outer_edges(world_file, width, height) if crs == georef.UTM33 else None
+    return box, footprint if crs == georef.UTM33 or not footprint.is_north_up else None
 
 
 @bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen", methods=["GET", "POST"])

@@ -15,7 +15,8 @@ is 15° E). The stored box is the smallest one that holds the whole image, so no
 cut off, and an image whose pixels follow the UTM grid is warped when it is stored
 (`warp_north_up`): turned by those 2° into the box, north-up, transparent where the box
 reaches beyond it. Stretched into the box unturned, its content would lie up to 18 m off
-for a 500 m image.
+for a 500 m image. A world file may also turn the image (its rotation terms): where it lies
+is then a `Footprint` of any direction, and the warp turns it north-up the same way.
 
 Errors are `geo.GeometryError`s with a message for the person who typed the numbers.
 """
@@ -40,8 +41,9 @@ WORLD_FILE_CRS = (UTM33, WGS84)
 # further north), 0 to 84° N. Swapped numbers (a seven-digit easting) fall outside.
 EASTINGS = (166_000.0, 834_000.0)
 NORTHINGS = (0.0, 9_330_000.0)
-# A world file's rotation terms are 0; anything within this share of a pixel is rounding.
+# Rotation terms within this share of a pixel's size are rounding, not a turn.
 ROTATION_TOLERANCE = 1e-9
+EDGE_POINTS = 21  # points followed along each edge of an image when it is converted
 DECIMALS = 7  # about a centimetre, as geo rounds typed positions
 # A warped image is drawn in cells of at most this many pixels a side, each placed by its corners;
 # within a cell the mapping from the map to the source image is bilinear (PIL's QUAD), off by
@@ -54,6 +56,7 @@ OUTSIDE_UTM33 = _l(
     "300000 to 330000), a northing seven (in Leipzig about 5680000 to 5700000). Are easting "
     "and northing swapped?"
 )
+OUTSIDE_DEGREES = _l("A position lies outside the valid range of longitude and latitude.")
 UNREADABLE = _l("The world file could not be read. It is a small text file of six numbers, one per line.")
 
 
@@ -68,6 +71,82 @@ class WorldFile:
     e: float  # pixel size along y, negative for an image whose top is north
     c: float  # x of the centre of the upper left pixel
     f: float  # y of the centre of the upper left pixel
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Where an image lies in `crs`, whatever its size in pixels: the outer corner of its upper
+    left pixel (`origin`), and the way along its top edge to the upper right corner (`across`)
+    and down its left edge to the lower left corner (`down`). A north-up image has `across`
+    pointing east and `down` south; a world file's rotation terms turn them."""
+
+    crs: str
+    origin: tuple[float, float]
+    across: tuple[float, float]
+    down: tuple[float, float]
+
+    @classmethod
+    def of_grid(cls, edges: geo.BBox) -> Footprint:
+        """An image on the UTM grid between the edges (left, bottom, right, top) in metres."""
+        left, bottom, right, top = edges.as_list()
+        return cls(UTM33, (left, top), (right - left, 0.0), (0.0, bottom - top))
+
+    @classmethod
+    def of_world_file(cls, world_file: WorldFile, width: int, height: int, crs: str = UTM33) -> Footprint:
+        """An image of `width` × `height` pixels placed by its world file, in `crs`."""
+        if crs not in WORLD_FILE_CRS:
+            raise ValueError(f"unknown world file CRS {crs!r}")
+        if width < 1 or height < 1:
+            raise ValueError("an image has at least one pixel")
+        w = world_file  # C and F are the centre of the upper left pixel: its corner is half a pixel out
+        origin = (w.c - (w.a + w.b) / 2, w.f - (w.d + w.e) / 2)
+        return cls(crs, origin, (w.a * width, w.d * width), (w.b * height, w.e * height))
+
+    @property
+    def is_north_up(self) -> bool:
+        """Whether the image's top faces north (grid north, in UTM): not turned, not upside down."""
+        (ax, ay), (dx, dy) = self.across, self.down
+        tolerance = ROTATION_TOLERANCE * max(abs(ax), abs(ay), abs(dx), abs(dy))
+        return abs(ay) <= tolerance and abs(dx) <= tolerance and ax > 0 and dy < 0
+
+    def at(self, u: float, v: float) -> tuple[float, float]:
+        """The position `u` of the way across and `v` of the way down the image."""
+        (x, y), (ax, ay), (dx, dy) = self.origin, self.across, self.down
+        return x + ax * u + dx * v, y + ay * u + dy * v
+
+    def share(self, x: float, y: float) -> tuple[float, float]:
+        """(u, v) of the position (x, y): how far across and down the image it lies."""
+        (ox, oy), (ax, ay), (dx, dy) = self.origin, self.across, self.down
+        determinant = ax * dy - ay * dx
+        x, y = x - ox, y - oy
+        return (x * dy - y * dx) / determinant, (ax * y - ay * x) / determinant
+
+    def corners(self) -> list[tuple[float, float]]:
+        """The outer corners in `crs`: upper left, upper right, lower right, lower left."""
+        return [self.at(0, 0), self.at(1, 0), self.at(1, 1), self.at(0, 1)]
+
+    def bounds(self) -> geo.BBox:
+        """The WGS 84 box that holds the whole image."""
+        xs, ys = zip(*self.corners(), strict=True)
+        if self.crs == WGS84:
+            left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
+            if not (-180 <= left < right <= 180 and -90 <= bottom < top <= 90):
+                raise geo.GeometryError(OUTSIDE_DEGREES)
+            return geo.BBox(*(round(v, DECIMALS) for v in (left, bottom, right, top)))
+        _check_utm(xs, ys)
+        if self.is_north_up:
+            return _utm_box_to_wgs84(min(xs), min(ys), max(xs), max(ys))
+        # The edges are slightly curved in degrees: follow them, as for a box on the grid.
+        steps = [i / (EDGE_POINTS - 1) for i in range(EDGE_POINTS)]
+        edges = [
+            *(self.at(t, 0) for t in steps), *(self.at(1, t) for t in steps),
+            *(self.at(t, 1) for t in steps), *(self.at(0, t) for t in steps),
+        ]
+        lons, lats = _to_wgs84(UTM33).transform([p[0] for p in edges], [p[1] for p in edges])
+        box = [min(lons), min(lats), max(lons), max(lats)]
+        if not all(math.isfinite(v) for v in box):
+            raise geo.GeometryError(OUTSIDE_UTM33)
+        return geo.BBox(*(round(v, DECIMALS) for v in box))
 
 
 @functools.cache
@@ -92,10 +171,10 @@ def _check_utm(eastings, northings) -> None:
 
 
 def _utm_box_to_wgs84(west: float, south: float, east: float, north: float) -> geo.BBox:
-    # The edges of the UTM box are slightly curved in degrees: PROJ follows them (21 points on
+    # The edges of the UTM box are slightly curved in degrees: PROJ follows them (EDGE_POINTS on
     # each) to find the box that holds all of it, not just its four corners.
     lon_min, lat_min, lon_max, lat_max = _to_wgs84(UTM33).transform_bounds(
-        west, south, east, north, densify_pts=21
+        west, south, east, north, densify_pts=EDGE_POINTS
     )
     box = [lon_min, lat_min, lon_max, lat_max]
     if not all(math.isfinite(v) for v in box):
@@ -120,9 +199,8 @@ def corners_from_utm33(south_west: tuple[float, float], north_east: tuple[float,
 
 
 def parse_world_file(text: str | bytes) -> WorldFile:
-    """Read the six numbers of a world file (one a line: A, D, B, E, C, F). An image that is
-    rotated or does not face north is refused: a map image layer can only be moved and
-    stretched."""
+    """Read the six numbers of a world file (one a line: A, D, B, E, C, F). A turned image is
+    fine (it is warped north-up); a mirrored one, or one of no size, is refused."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -138,65 +216,43 @@ def parse_world_file(text: str | bytes) -> WorldFile:
         )
     if not all(math.isfinite(n) for n in numbers):
         raise geo.GeometryError(UNREADABLE)
-    world_file = WorldFile(*numbers)
-    scale = max(abs(world_file.a), abs(world_file.e))
-    if abs(world_file.b) > ROTATION_TOLERANCE * scale or abs(world_file.d) > ROTATION_TOLERANCE * scale:
+    a, d, b, e, c, f = numbers
+    tolerance = ROTATION_TOLERANCE * max(abs(a), abs(d), abs(b), abs(e))
+    if abs(b) <= tolerance and abs(d) <= tolerance:  # rounding noise, not a turn
+        b = d = 0.0
+    # Seen from above, the way down the image lies clockwise from the way across it: a
+    # negative cross product. A positive one is a mirrored image, zero one of no size.
+    if a * e - b * d >= 0:
         raise geo.GeometryError(
             _l(
-                "The world file describes a rotated image (its second and third numbers are not 0). "
-                "The map cannot turn an image: please export it facing north, without rotation."
+                "The world file describes a mirrored image, or one of no size. For an image facing "
+                "north, its first number (the width of a pixel) is above 0 and its fourth (the "
+                "height of a pixel) below 0."
             )
         )
-    if world_file.a <= 0 or world_file.e >= 0:
-        raise geo.GeometryError(
-            _l(
-                "The world file must describe an image facing north: its first number (the width "
-                "of a pixel) must be above 0 and its fourth (the height of a pixel) below 0."
-            )
-        )
-    return world_file
-
-
-def _outer_edges(world_file: WorldFile, width: int, height: int) -> tuple[float, float, float, float]:
-    """(left, bottom, right, top) of the image in the world file's CRS: C and F are the centre
-    of the upper left pixel, so its outer edge is half a pixel further out."""
-    if width < 1 or height < 1:
-        raise ValueError("an image has at least one pixel")
-    left = world_file.c - world_file.a / 2
-    top = world_file.f - world_file.e / 2
-    return left, top + world_file.e * height, left + world_file.a * width, top
+    return WorldFile(a, d, b, e, c, f)
 
 
 def outer_edges(world_file: WorldFile, width: int, height: int) -> geo.BBox:
-    """The outer edges of an image of `width` × `height` pixels placed by its world file, in
-    the world file's own coordinates (left, bottom, right, top)."""
-    return geo.BBox(*_outer_edges(world_file, width, height))
+    """The outer edges (left, bottom, right, top) of an image of `width` × `height` pixels
+    placed by a world file without rotation, in the world file's own coordinates."""
+    xs, ys = zip(*Footprint.of_world_file(world_file, width, height).corners(), strict=True)
+    return geo.BBox(min(xs), min(ys), max(xs), max(ys))
 
 
 def corner_positions(
     world_file: WorldFile, width: int, height: int, crs: str = UTM33
 ) -> list[tuple[float, float]]:
-    """The image's outer corners as WGS 84 (longitude, latitude): north-west, north-east,
-    south-east, south-west."""
-    if crs not in WORLD_FILE_CRS:
-        raise ValueError(f"unknown world file CRS {crs!r}")
-    left, bottom, right, top = _outer_edges(world_file, width, height)
-    corners = [(left, top), (right, top), (right, bottom), (left, bottom)]
+    """The image's outer corners as WGS 84 (longitude, latitude): upper left, upper right,
+    lower right, lower left (north-west to south-west when it faces north)."""
+    corners = Footprint.of_world_file(world_file, width, height, crs).corners()
     return [utm33_to_wgs84(x, y) for x, y in corners] if crs == UTM33 else corners
 
 
 def bounds_from_world_file(world_file: WorldFile, width: int, height: int, crs: str = UTM33) -> geo.BBox:
     """The WGS 84 box that holds an image of `width` × `height` pixels placed by its world
     file, whose coordinates are in `crs` (EPSG:25833 or EPSG:4326)."""
-    left, bottom, right, top = _outer_edges(world_file, width, height)
-    if crs == UTM33:
-        _check_utm((left, right), (bottom, top))
-        return _utm_box_to_wgs84(left, bottom, right, top)
-    if crs != WGS84:
-        raise ValueError(f"unknown world file CRS {crs!r}")
-    if not (-180 <= left < right <= 180 and -90 <= bottom < top <= 90):
-        raise geo.GeometryError(_l("A position lies outside the valid range of longitude and latitude."))
-    return geo.BBox(*(round(v, DECIMALS) for v in (left, bottom, right, top)))
+    return Footprint.of_world_file(world_file, width, height, crs).bounds()
 
 
 # Leaflet draws a geographic map in Web Mercator and stretches an image overlay linearly
@@ -233,10 +289,11 @@ Cell = tuple[tuple[int, int, int, int], tuple[float, ...]]
 
 @dataclass(frozen=True)
 class Warp:
-    """How an image on the UTM grid is redrawn north-up: the source, first shrunk to
-    `source_size` if that is smaller than it, is drawn as `size` pixels on `box`, cell by cell
-    (`mesh`, as PIL's Image.Transform.MESH takes it: each output box with the source positions
-    of its north-west, south-west, south-east and north-east corners)."""
+    """How an image on the UTM grid, or turned by its world file, is redrawn north-up: the
+    source, first shrunk to `source_size` if that is smaller than it, is drawn as `size`
+    pixels on `box`, cell by cell (`mesh`, as PIL's Image.Transform.MESH takes it: each output
+    box with the source positions of its north-west, south-west, south-east and north-east
+    corners)."""
 
     box: geo.BBox
     source_size: tuple[int, int]
@@ -246,31 +303,39 @@ class Warp:
 
 def plan_warp(
     source_size: tuple[int, int],
-    grid: geo.BBox,
+    placed: geo.BBox | Footprint,
     *,
     max_side: int | None = None,
     max_pixels: int | None = None,
 ) -> Warp:
     """The warp of an image of `source_size` pixels whose outer edges on the UTM grid are
-    `grid` (see `warp_north_up`)."""
-    left, bottom, right, top = grid.as_list()
-    _check_utm((left, right), (bottom, top))
-    if not (left < right and bottom < top):
-        raise ValueError("the grid edges must be left < right and bottom < top")
+    `placed` (see `warp_north_up`), or that lies where its Footprint says."""
+    if isinstance(placed, Footprint):
+        footprint = placed
+    else:
+        left, bottom, right, top = placed.as_list()
+        _check_utm((left, right), (bottom, top))
+        if not (left < right and bottom < top):
+            raise ValueError("the grid edges must be left < right and bottom < top")
+        footprint = Footprint.of_grid(placed)
     width, height = source_size
     if width < 1 or height < 1:
         raise ValueError("an image has at least one pixel")
-    box = _utm_box_to_wgs84(left, bottom, right, top)
-    to_utm = _from_wgs84(UTM33)
+    box = footprint.bounds()
+    to_crs = _from_wgs84(footprint.crs)
 
-    # The box's width along its middle parallel and height along its middle meridian, in grid
-    # metres, at the source's metres per pixel.
+    # The box's width along its middle parallel and height along its middle meridian, in the
+    # footprint's units (grid metres or degrees), at the source's size of a pixel: along its
+    # columns and rows, or their mean for an image turned off the grid.
     middle_lon, middle_lat = (box.min_x + box.max_x) / 2, (box.min_y + box.max_y) / 2
-    xs, ys = to_utm.transform(
+    xs, ys = to_crs.transform(
         [box.min_x, box.max_x, middle_lon, middle_lon], [middle_lat, middle_lat, box.min_y, box.max_y]
     )
-    wide = math.hypot(xs[1] - xs[0], ys[1] - ys[0]) / ((right - left) / width)
-    tall = math.hypot(xs[3] - xs[2], ys[3] - ys[2]) / ((top - bottom) / height)
+    per_column, per_row = math.hypot(*footprint.across) / width, math.hypot(*footprint.down) / height
+    if not footprint.is_north_up:
+        per_column = per_row = math.sqrt(per_column * per_row)
+    wide = math.hypot(xs[1] - xs[0], ys[1] - ys[0]) / per_column
+    tall = math.hypot(xs[3] - xs[2], ys[3] - ys[2]) / per_row
     scale = 1.0
     if max_side:
         scale = min(scale, max_side / max(wide, tall))
@@ -285,11 +350,9 @@ def plan_warp(
     # Where the corners of the cells lie in the source image (its pixel coordinates).
     columns, rows = _cuts(size[0]), _cuts(size[1])
     positions = [map_position(box, size, column, row) for row in rows for column in columns]
-    eastings, northings = to_utm.transform([p[0] for p in positions], [p[1] for p in positions])
-    per_column, per_row = (right - left) / width, (top - bottom) / height
-    source = [
-        ((x - left) / per_column, (top - y) / per_row) for x, y in zip(eastings, northings, strict=True)
-    ]
+    xs, ys = to_crs.transform([p[0] for p in positions], [p[1] for p in positions])
+    shares = (footprint.share(x, y) for x, y in zip(xs, ys, strict=True))
+    source = [(u * width, v * height) for u, v in shares]
 
     def corner(i: int, j: int) -> tuple[float, float]:
         return source[j * len(columns) + i]
@@ -307,21 +370,22 @@ def plan_warp(
 
 def warp_north_up(
     image: Image.Image,
-    grid: geo.BBox,
+    placed: geo.BBox | Footprint,
     *,
     max_side: int | None = None,
     max_pixels: int | None = None,
 ) -> tuple[Image.Image, geo.BBox]:
-    """An image whose pixels follow the ETRS89 / UTM 33N grid, its outer edges at `grid`
-    (left, bottom, right, top in metres), redrawn north-up in WGS 84: the RGBA image to lay
-    on the returned box (the one `corners_from_utm33` gives for the same edges), transparent
-    where the box reaches beyond the image.
+    """An image whose pixels follow the ETRS89 / UTM 33N grid, its outer edges at `placed`
+    (left, bottom, right, top in metres), or that lies where its Footprint says (turned by a
+    world file, say), redrawn north-up in WGS 84: the RGBA image to lay on the returned box
+    (the one `corners_from_utm33` or `Footprint.bounds` gives for the same placement),
+    transparent where the box reaches beyond the image.
 
     Each pixel of the result is placed where the map draws it (`map_position`); PROJ says
     where that lies in UTM, and the source pixel there is sampled (bicubic). The result keeps
     the source's metres per pixel (about 7% more pixels, for the turned corners), unless
     `max_side` or `max_pixels` ask for fewer: then the source is first shrunk to fit."""
-    warp = plan_warp(image.size, grid, max_side=max_side, max_pixels=max_pixels)
+    warp = plan_warp(image.size, placed, max_side=max_side, max_pixels=max_pixels)
     # Premultiplied alpha: the filters then do not darken the edges of transparent parts.
     premultiplied = image.convert("RGBA").convert("RGBa")
     if warp.source_size != image.size:

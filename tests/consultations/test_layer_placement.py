@@ -21,6 +21,7 @@ from tests.core.test_georef import (
     marked_image,
     marker_centre,
     metres,
+    turned_world_file,
 )
 
 # Leipzig Hauptbahnhof, main entrance, in EPSG:25833 (see tests/core/test_georef.py)
@@ -131,16 +132,16 @@ def test_staff_may_paste_a_world_file_in_degrees(app, post_layer):
     assert image.size == (layer.image_width, layer.image_height) == (200, 100)  # north-up already
 
 
-def test_a_rotated_world_file_comes_back_with_the_form_filled_in(app, post_layer):
-    rotated = f"0.5\n0.02\n0.02\n-0.5\n{HBF_UTM[0]}\n{HBF_UTM[1]}\n"
+def test_a_mirrored_world_file_comes_back_with_the_form_filled_in(app, post_layer):
+    mirrored = f"0.5\n0.02\n0.02\n0.5\n{HBF_UTM[0]}\n{HBF_UTM[1]}\n"
     response = post_layer(
         placement="world_file",
-        world_file=(io.BytesIO(rotated.encode()), "luftbild.jgw"),
+        world_file=(io.BytesIO(mirrored.encode()), "luftbild.jgw"),
         sw_easting="317500",
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "The world file describes a rotated image" in page
+    assert "The world file describes a mirrored image" in page
     assert 'id="world_file-error"' in page and 'aria-invalid="true"' in page
     assert 'value="Luftbild Hauptbahnhof"' in page
     assert re.search(r'name="sw_easting" value="317500(\.0)?"', page)
@@ -306,3 +307,30 @@ def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def world_file_lines(world_file: georef.WorldFile) -> str:
+    w = world_file
+    return "\n".join(str(v) for v in (w.a, w.d, w.b, w.e, w.c, w.f)) + "\n"
+
+
+@pytest.mark.parametrize(
+    "crs,centre,pixel_size", [("EPSG:25833", MONUMENT_UTM, 0.5), ("EPSG:4326", MONUMENT_LONLAT, 5e-6)]
+)
+def test_an_image_turned_by_its_world_file_is_stored_north_up_with_the_marker_in_place(
+    app, post_layer, crs, centre, pixel_size
+):
+    world_file = turned_world_file(centre, MONUMENT_PIXEL, pixel_size, 25)
+    response = post_layer(
+        image=_png(marked_image(MONUMENT_PIXEL)),
+        placement="world_file",
+        world_file_text=world_file_lines(world_file),
+        world_file_crs=crs,
+    )
+    assert response.status_code == 302
+    image, layer = stored_image(app)
+    assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0  # turned: its corners are clear
+    assert image.width * image.height > 1.5 * 1000 * 800
+    box = geo.BBox(layer.west, layer.south, layer.east, layer.north)
+    assert box == georef.bounds_from_world_file(world_file, 1000, 800, crs)
+    assert metres(georef.map_position(box, image.size, *marker_centre(image)), MONUMENT_LONLAT) < 1

@@ -1,5 +1,7 @@
 """Placing images by ETRS89 / UTM 33N corners and by world files (core.georef)."""
 
+import math
+
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from pyproj import Geod, Transformer
@@ -105,8 +107,6 @@ def test_a_utm_world_file_far_outside_the_zone_is_refused():
 @pytest.mark.parametrize(
     "text,message",
     [
-        (world_file_text(*MONUMENT_UTM, rotation=(0.01, 0)), "rotated image"),
-        (world_file_text(*MONUMENT_UTM, rotation=(0, -0.2)), "rotated image"),
         ("0.5\n0\n0\n-0.5\n319704.754\n", "this one has 5"),
         ("0.5\n0\n0\n-0.5\n319704.754\n5687699.494\n1\n", "this one has 7"),
         ("", "this one has 0"),
@@ -114,11 +114,13 @@ def test_a_utm_world_file_far_outside_the_zone_is_refused():
         ("pixel size 0.5\n", "could not be read"),
         ("0.5\n0\n0\n-0.5\ninf\n5687699.494\n", "could not be read"),
         (b"\xff\xfe0\x00.\x005\x00", "could not be read"),
-        (world_file_text(*MONUMENT_UTM).replace("-0.5", "0.5"), "facing north"),
-        (world_file_text(*MONUMENT_UTM, pixel=0), "facing north"),
+        (world_file_text(*MONUMENT_UTM).replace("-0.5", "0.5"), "mirrored image"),
+        ("0.5\n0.02\n0.02\n0.5\n319704.754\n5687699.494\n", "mirrored image"),  # turned as well
+        (world_file_text(*MONUMENT_UTM, pixel=0), "mirrored image, or one of no size"),
+        ("0.5\n0.5\n0.5\n0.5\n319704.754\n5687699.494\n", "one of no size"),  # all pixels on a line
     ],
 )
-def test_rotated_or_malformed_world_files_are_refused_with_a_message(text, message):
+def test_mirrored_or_malformed_world_files_are_refused_with_a_message(text, message):
     with pytest.raises(geo.GeometryError, match=message) as error:
         georef.parse_world_file(text)
     assert str(error.value)
@@ -126,7 +128,8 @@ def test_rotated_or_malformed_world_files_are_refused_with_a_message(text, messa
 
 def test_rounding_noise_in_the_rotation_terms_is_not_a_rotation():
     world_file = georef.parse_world_file(world_file_text(*MONUMENT_UTM, rotation=(1e-13, -2e-13)))
-    assert world_file.a == 0.5
+    assert (world_file.a, world_file.d, world_file.b) == (0.5, 0, 0)
+    assert georef.Footprint.of_world_file(world_file, 10, 10).is_north_up
 
 
 # An aerial image on the UTM grid: 1000 × 800 pixels of 0.5 m, the monument at the centre of
@@ -269,3 +272,61 @@ def test_a_warp_keeps_transparency_without_dark_edges():
 def test_a_warp_needs_utm_edges():
     with pytest.raises(geo.GeometryError, match="not ETRS89 / UTM 33N"):
         georef.warp_north_up(Image.new("RGB", (10, 10)), geo.BBox(12.3, 51.3, 12.4, 51.4))
+
+
+def turned_world_file(centre, pixel, size: float, degrees: float) -> georef.WorldFile:
+    """A world file for an image turned `degrees` clockwise from north, of pixels `size` a
+    side, whose `pixel` (column, row) has its centre at `centre`."""
+    turn = math.radians(degrees)
+    a, d = size * math.cos(turn), -size * math.sin(turn)  # along a row: east, turned clockwise
+    b, e = -size * math.sin(turn), -size * math.cos(turn)  # down a column: south, turned alike
+    column, row = pixel
+    c, f = centre[0] - a * column - b * row, centre[1] - d * column - e * row
+    return georef.parse_world_file("\n".join(str(v) for v in (a, d, b, e, c, f)))
+
+
+@pytest.mark.parametrize("pixel", [MONUMENT_PIXEL, (2, 2), (997, 797)])
+@pytest.mark.parametrize("degrees", [30, -60, 180])
+def test_an_image_turned_by_its_world_file_is_warped_north_up_with_its_pixels_in_place(pixel, degrees):
+    world_file = turned_world_file(MONUMENT_UTM, MONUMENT_PIXEL, 0.5, degrees)
+    footprint = georef.Footprint.of_world_file(world_file, *GRID_SIZE, georef.UTM33)
+    assert not footprint.is_north_up
+    warped, box = georef.warp_north_up(marked_image(pixel), footprint)
+    assert box == georef.bounds_from_world_file(world_file, *GRID_SIZE, georef.UTM33)
+    expected = georef.utm33_to_wgs84(
+        world_file.c + world_file.a * pixel[0] + world_file.b * pixel[1],
+        world_file.f + world_file.d * pixel[0] + world_file.e * pixel[1],
+    )
+    if pixel == MONUMENT_PIXEL:
+        assert metres(expected, MONUMENT_LONLAT) < 0.01
+    centre = marker_centre(warped)
+    assert metres(georef.map_position(box, warped.size, *centre), expected) < 0.25
+    # the box holds the turned image and no more: each side touches a corner of it
+    corners = georef.corner_positions(world_file, *GRID_SIZE)
+    for lon, lat in corners:
+        assert box.min_x - 1e-7 <= lon <= box.max_x + 1e-7 and box.min_y - 1e-7 <= lat <= box.max_y + 1e-7
+    assert min(abs(lon - box.min_x) for lon, _ in corners) < 1e-6
+    assert min(abs(lat - box.max_y) for _, lat in corners) < 1e-6
+    # the same metres a pixel: a turned image needs a larger box, transparent in its corners
+    footprint_area = 1000 * 800
+    assert warped.width * warped.height > footprint_area * (1.5 if degrees != 180 else 1.0)
+    assert warped.getpixel((0, 0))[3] == 0
+
+
+def test_an_image_turned_in_degrees_is_warped_too():
+    # a world file in WGS 84: pixels of 1e-5 degrees (0.7 m across, 1.1 m up in Leipzig)
+    world_file = turned_world_file(MONUMENT_LONLAT, (100, 80), 1e-5, 20)
+    footprint = georef.Footprint.of_world_file(world_file, 200, 160, georef.WGS84)
+    warped, box = georef.warp_north_up(marked_image((100, 80), size=(200, 160)), footprint)
+    assert box == footprint.bounds()
+    assert metres(georef.map_position(box, warped.size, *marker_centre(warped)), MONUMENT_LONLAT) < 0.5
+    assert warped.getpixel((0, 0))[3] == 0
+
+
+def test_a_footprint_finds_where_a_position_lies_in_the_image():
+    footprint = georef.Footprint.of_world_file(turned_world_file(MONUMENT_UTM, (0, 0), 0.5, 33), 1000, 800)
+    for u, v in [(0, 0), (1, 0), (0.25, 0.75), (1, 1)]:
+        assert footprint.share(*footprint.at(u, v)) == pytest.approx((u, v), abs=1e-9)
+    upper_left, upper_right, _lower_right, lower_left = footprint.corners()
+    assert math.dist(upper_left, upper_right) == pytest.approx(500)
+    assert math.dist(upper_left, lower_left) == pytest.approx(400)
