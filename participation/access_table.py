@@ -79,6 +79,7 @@ ROUTE_ACCESS: dict[str, Access] = {
     "consultations.add_category": Access.STAFF,
     "consultations.delete_category": Access.STAFF,
     "consultations.add_layer": Access.STAFF,
+    "consultations.edit_layer": Access.STAFF,
     "consultations.delete_layer": Access.STAFF,
     "consultations_api.consultations": Access.PUBLIC,
     "consultations_api.consultation": Access.PUBLIC,

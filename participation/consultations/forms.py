@@ -223,6 +223,19 @@ class LayerForm(FlaskForm):
     shown_by_default = BooleanField(_l("Shown when the map opens"), default=True)
 
 
+class LayerSettingsForm(FlaskForm):
+    """What staff change on a layer once it is on the map: its name, text alternative,
+    attribution and how it is shown. Its image, place and service address stay; for those a
+    layer is removed and added again. The fields are LayerForm's own, in its order."""
+
+    name = LayerForm.name
+    description = LayerForm.description
+    attribution = LayerForm.attribution
+    opacity = LayerForm.opacity
+    is_base = LayerForm.is_base
+    shown_by_default = LayerForm.shown_by_default
+
+
 class StateForm(FlaskForm):
     target = HiddenField(validators=[required()])
     # "yes" once the person has confirmed a change that ends something (closing, results)

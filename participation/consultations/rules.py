@@ -163,14 +163,19 @@ def image_layer_corners(
         raise ConsultationRuleError(_l("Please choose an image file."), "image")
     refusals, corners = _Refusals(), None
     with refusals:
-        if not (description or "").strip():
-            raise ConsultationRuleError(
-                _l("Please describe what the image shows, for people who cannot see it."), "description"
-            )
+        check_image_description(description)
     with refusals:
         corners = _image_placement(consultation, south, west, north, east)
     refusals.raise_any()
     return corners
+
+
+def check_image_description(description: str | None) -> None:
+    """An image layer needs its text alternative: what the image shows."""
+    if not (description or "").strip():
+        raise ConsultationRuleError(
+            _l("Please describe what the image shows, for people who cannot see it."), "description"
+        )
 
 
 def _image_placement(consultation, south, west, north, east) -> geo.BBox | None:

@@ -252,6 +252,46 @@ def add_service_layer(
     return layer
 
 
+def change_layer(
+    layer: MapLayer,
+    *,
+    name: str,
+    description: str | None,
+    attribution: str | None,
+    opacity: float,
+    is_base: bool,
+    shown_by_default: bool,
+    actor=None,
+) -> None:
+    """Rename a layer, describe it again or change how it is shown; its image, place and
+    service address stay. An image layer keeps a text alternative."""
+    image = layer.kind == LayerKind.IMAGE.value
+    if image:
+        rules.check_image_description(description)
+    before = _layer_settings(layer)
+    layer.name = name.strip()
+    if image:
+        layer.description = (description or "").strip()
+    layer.attribution = (attribution or "").strip()
+    layer.opacity = opacity
+    layer.is_base = is_base
+    layer.shown_by_default = shown_by_default
+    after = _layer_settings(layer)
+    if after != before:
+        audit.record(
+            actor, "layer.changed", "consultation", layer.consultation_id, before=before, after=after
+        )
+    db.session.flush()
+
+
+def _layer_settings(layer: MapLayer) -> dict:
+    return {
+        "layer": layer.name, "kind": layer.kind, "description": layer.description,
+        "attribution": layer.attribution, "opacity": layer.opacity, "is_base": layer.is_base,
+        "shown_by_default": layer.shown_by_default,
+    }
+
+
 def _audit_layer(actor, action: str, layer: MapLayer) -> None:
     snapshot = {"layer": layer.name, "kind": layer.kind}
     before, after = (snapshot, None) if action == "layer.deleted" else (None, snapshot)

@@ -18,6 +18,7 @@ from participation.consultations.forms import (
     CategoryForm,
     ConsultationForm,
     LayerForm,
+    LayerSettingsForm,
     StateForm,
 )
 from participation.consultations.models import (
@@ -375,6 +376,33 @@ def _world_file_box(form: LayerForm, data: bytes | None) -> tuple[geo.BBox, geor
     except geo.GeometryError as error:
         raise rules.ConsultationRuleError(error.message, field) from error
     return box, footprint if crs == georef.UTM33 or not footprint.is_north_up else None
+
+
+@bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>", methods=["GET", "POST"])
+@rerenders_on_csrf_error
+def edit_layer(slug: str, layer_id: int):
+    consultation = load_for_staff(slug)
+    layer = owned_or_404(MapLayer, layer_id, consultation_id=consultation.id)
+    form = LayerSettingsForm(obj=layer)
+    if form.validate_on_submit():
+        try:
+            services.change_layer(
+                layer,
+                name=form.name.data,
+                description=form.description.data,
+                attribution=form.attribution.data,
+                opacity=form.opacity.data,
+                is_base=form.is_base.data,
+                shown_by_default=form.shown_by_default.data,
+                actor=current_user,
+            )
+        except rules.ConsultationRuleError as refused:
+            refused.put_on(form)
+        else:
+            db.session.commit()
+            flash(_("The layer has been saved."), "success")
+            return redirect(url_for("consultations.edit", slug=slug))
+    return show_form("consultations/staff/layer_edit.html", form, consultation=consultation, layer=layer)
 
 
 @bp.route("/staff/beteiligung/<slug>/ebenen/<int:layer_id>/loeschen", methods=["GET", "POST"])

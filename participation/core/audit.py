@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "category.added": _l("Category added"),
     "category.deleted": _l("Category removed"),
     "layer.added": _l("Map layer added"),
+    "layer.changed": _l("Map layer edited"),
     "layer.deleted": _l("Map layer removed"),
     "idea.answered": _l("Idea answered"),
     "project.created": _l("Project created"),

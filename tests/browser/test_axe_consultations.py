@@ -37,12 +37,14 @@ IDEA_ON_MAP = ".leaflet-marker-pane .leaflet-marker-icon, .leaflet-overlay-pane 
 @dataclass(frozen=True)
 class ConsultationPage:
     name: str
-    path: str  # "{idea}" is replaced by the id of an answered idea of `idea_of`
+    path: str  # "{idea}" is replaced by the id of an answered idea of `idea_of`, "{layer}" by
+    # the first layer of `layer_of`, as the staff page of that consultation links to it
     role: str | None = None
     status: int = 200
     submit_empty: bool = False  # send the main form empty: 422 with the validation errors
     ideas_on_map: bool = False  # wait until the map shows the ideas from the API
     idea_of: str | None = None
+    layer_of: str | None = None
 
 
 PAGES = [
@@ -71,6 +73,8 @@ PAGES = [
     ConsultationPage("staff-add-layer", f"/staff/beteiligung/{MAP}/ebenen", role="staff"),
     ConsultationPage("staff-add-layer-errors", f"/staff/beteiligung/{MAP}/ebenen", role="staff",
                      submit_empty=True),
+    ConsultationPage("staff-edit-layer", f"/staff/beteiligung/{MAP}/ebenen/{{layer}}", role="staff",
+                     layer_of=MAP),
 ]
 
 
@@ -96,6 +100,11 @@ def test_no_axe_violations_on_consultation_pages(open_site, request, case: Consu
         path = path.format(idea=request.getfixturevalue("answered_ideas")[case.idea_of])
     site = open_site(lang=lang, role=case.role)
     page = site.page
+    if case.layer_of:
+        site.goto(f"/staff/beteiligung/{case.layer_of}")
+        layers = f"/staff/beteiligung/{case.layer_of}/ebenen/"
+        edit_link = page.locator(f"a[href^='{layers}']:not([href$='/loeschen'])").first
+        path = path.format(layer=edit_link.get_attribute("href").removeprefix(layers))
     if case.ideas_on_map:
         with page.expect_response(lambda r: "/api/v1/consultations/" in r.url) as answered:
             site.goto(path, status=case.status)
