@@ -89,7 +89,9 @@ def _cells_values(consultation: Consultation, level: int, box: geo.BBox) -> tupl
     base = base_of(consultation)
     low = cell_at(finest_cell(box.min_x, box.min_y, base), level)
     high = cell_at(finest_cell(box.max_x, box.max_y, base), level)
-    columns = high[0] - low[0] + 1  # at most 17: level 4 cells are 22.5 degrees wide
+    # At most 17 columns on a map (level 4 cells are 22.5 degrees wide) and about 300 on a plan
+    # (the API takes pixels within ±10 million): the compiled statements stay few.
+    columns = high[0] - low[0] + 1
     values = {"consultation_id": consultation.id, "level": level, "y_low": low[1], "y_high": high[1]}
     values.update((f"x{i}", low[0] + i) for i in range(columns))
     return columns, values
