@@ -189,6 +189,10 @@ PAGES = {
         ],
     ),
     "consultations.add_layer": ("staff", lambda d: [url_for("consultations.add_layer", slug=d.plan.slug)]),
+    "consultations.edit_layer": (
+        "staff",
+        lambda d: [url_for("consultations.edit_layer", slug=d.geographic.slug, layer_id=d.layer.id)],
+    ),
     "consultations.delete_layer": (
         "staff",
         lambda d: [url_for("consultations.delete_layer", slug=d.geographic.slug, layer_id=d.layer.id)],
@@ -366,6 +370,7 @@ FORM_ERRORS = [
     ("staff", "consultations.create", {}),
     ("staff", "projects.create", {}),
     ("staff", "consultations.add_layer", {}),
+    ("staff", "consultations.edit_layer", {"name": "", "description": "", "opacity": "2"}),
     ("anonymous", "petitions.sign", {"email": "kein-at-zeichen", "postcode": "04"}),
     ("resident", "petitions.new", {"title": "x" * 200}),
     ("staff", "petitions.paper_lists", {"signatures": "-3"}),
