@@ -233,28 +233,6 @@ def parse_world_file(text: str | bytes) -> WorldFile:
     return WorldFile(a, d, b, e, c, f)
 
 
-def outer_edges(world_file: WorldFile, width: int, height: int) -> geo.BBox:
-    """The outer edges (left, bottom, right, top) of an image of `width` × `height` pixels
-    placed by a world file without rotation, in the world file's own coordinates."""
-    xs, ys = zip(*Footprint.of_world_file(world_file, width, height).corners(), strict=True)
-    return geo.BBox(min(xs), min(ys), max(xs), max(ys))
-
-
-def corner_positions(
-    world_file: WorldFile, width: int, height: int, crs: str = UTM33
-) -> list[tuple[float, float]]:
-    """The image's outer corners as WGS 84 (longitude, latitude): upper left, upper right,
-    lower right, lower left (north-west to south-west when it faces north)."""
-    corners = Footprint.of_world_file(world_file, width, height, crs).corners()
-    return [utm33_to_wgs84(x, y) for x, y in corners] if crs == UTM33 else corners
-
-
-def bounds_from_world_file(world_file: WorldFile, width: int, height: int, crs: str = UTM33) -> geo.BBox:
-    """The WGS 84 box that holds an image of `width` × `height` pixels placed by its world
-    file, whose coordinates are in `crs` (EPSG:25833 or EPSG:4326)."""
-    return Footprint.of_world_file(world_file, width, height, crs).bounds()
-
-
 # Leaflet draws a geographic map in Web Mercator and stretches an image overlay linearly
 # between its corners there: linear in longitude, and in latitude through Mercator's y. For an
 # image a few hundred metres tall that is linear in latitude to a few millimetres; across the

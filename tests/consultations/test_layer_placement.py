@@ -332,5 +332,5 @@ def test_an_image_turned_by_its_world_file_is_stored_north_up_with_the_marker_in
     assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0  # turned: its corners are clear
     assert image.width * image.height > 1.5 * 1000 * 800
     box = geo.BBox(layer.west, layer.south, layer.east, layer.north)
-    assert box == georef.bounds_from_world_file(world_file, 1000, 800, crs)
+    assert box == georef.Footprint.of_world_file(world_file, 1000, 800, crs).bounds()
     assert metres(georef.map_position(box, image.size, *marker_centre(image)), MONUMENT_LONLAT) < 1

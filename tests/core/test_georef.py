@@ -67,6 +67,13 @@ def test_impossible_utm_corners_are_refused(south_west, north_east, message):
         georef.corners_from_utm33(south_west, north_east)
 
 
+def corner_positions(world_file, size) -> list[tuple[float, float]]:
+    """The outer corners of an image placed by a UTM world file, as WGS 84: upper left, upper
+    right, lower right, lower left."""
+    corners = georef.Footprint.of_world_file(world_file, *size).corners()
+    return [georef.utm33_to_wgs84(x, y) for x, y in corners]
+
+
 def world_file_text(x, y, pixel=0.5, rotation=(0, 0)) -> str:
     return f"{pixel}\n{rotation[0]}\n{rotation[1]}\n{-pixel}\n{x}\n{y}\n"
 
@@ -74,7 +81,7 @@ def world_file_text(x, y, pixel=0.5, rotation=(0, 0)) -> str:
 def test_a_world_file_places_the_outer_corner_half_a_pixel_beyond_the_first_pixel_centre():
     world_file = georef.parse_world_file(world_file_text(*MONUMENT_UTM))
     assert world_file == georef.WorldFile(0.5, 0, 0, -0.5, *MONUMENT_UTM)
-    north_west, north_east, south_east, south_west = georef.corner_positions(world_file, 1000, 800)
+    north_west, north_east, south_east, south_west = corner_positions(world_file, (1000, 800))
     # a quarter of a metre west and north of the monument: √2 / 4 ≈ 0.35 m, to the north-west
     forward_azimuth, _back, distance = GEOD.inv(*MONUMENT_LONLAT, *north_west)
     assert metres(north_west, MONUMENT_LONLAT) < 1
@@ -82,7 +89,7 @@ def test_a_world_file_places_the_outer_corner_half_a_pixel_beyond_the_first_pixe
     assert -50 < forward_azimuth < -40
     assert metres(north_west, north_east) == pytest.approx(500, abs=0.5)  # 1000 px of 0.5 m
     assert metres(north_west, south_west) == pytest.approx(400, abs=0.5)
-    box = georef.bounds_from_world_file(world_file, 1000, 800, georef.UTM33)
+    box = georef.Footprint.of_world_file(world_file, 1000, 800, georef.UTM33).bounds()
     for lon, lat in (north_west, north_east, south_east, south_west):
         assert box.min_x - 1e-7 <= lon <= box.max_x + 1e-7 and box.min_y - 1e-7 <= lat <= box.max_y + 1e-7
 
@@ -90,18 +97,18 @@ def test_a_world_file_places_the_outer_corner_half_a_pixel_beyond_the_first_pixe
 def test_a_world_file_in_degrees_needs_no_conversion():
     # as some Windows programs write it: a byte order mark and CR LF line ends
     world_file = georef.parse_world_file(b"\xef\xbb\xbf0.0001\r\n0\r\n0\r\n-0.0001\r\n12.30005\r\n51.34995")
-    box = georef.bounds_from_world_file(world_file, 200, 100, georef.WGS84)
+    box = georef.Footprint.of_world_file(world_file, 200, 100, georef.WGS84).bounds()
     assert box.as_list() == pytest.approx([12.3, 51.34, 12.32, 51.35])
     with pytest.raises(geo.GeometryError, match="valid range of longitude"):
         beyond_the_date_line = georef.parse_world_file(world_file_text(179.9, 51, 0.01))
-        georef.bounds_from_world_file(beyond_the_date_line, 100, 100, georef.WGS84)
+        georef.Footprint.of_world_file(beyond_the_date_line, 100, 100, georef.WGS84).bounds()
 
 
 def test_a_utm_world_file_far_outside_the_zone_is_refused():
     # the same numbers, but written in degrees: not UTM
     world_file = georef.parse_world_file(world_file_text(12.3, 51.35, 0.0001))
     with pytest.raises(geo.GeometryError, match="not ETRS89 / UTM 33N"):
-        georef.bounds_from_world_file(world_file, 100, 100, georef.UTM33)
+        georef.Footprint.of_world_file(world_file, 100, 100, georef.UTM33).bounds()
 
 
 @pytest.mark.parametrize(
@@ -147,6 +154,12 @@ def monument_world_file() -> georef.WorldFile:
     )
 
 
+def grid_edges(world_file, size=GRID_SIZE) -> geo.BBox:
+    """(left, bottom, right, top) in metres of a north-up image placed by a UTM world file."""
+    xs, ys = zip(*georef.Footprint.of_world_file(world_file, *size).corners(), strict=True)
+    return geo.BBox(min(xs), min(ys), max(xs), max(ys))
+
+
 def marked_image(pixel, size=GRID_SIZE, mode="RGB") -> Image.Image:
     """Ground colour, with a red 5 × 5 square centred on `pixel`."""
     image = Image.new("RGB", size, GROUND)
@@ -183,9 +196,9 @@ def linear_in_latitude(box, size, column, row) -> tuple[float, float]:
 @pytest.mark.parametrize("pixel", [MONUMENT_PIXEL, (2, 2), (997, 2), (2, 797), (997, 797)])
 def test_an_image_on_the_utm_grid_is_warped_so_its_pixels_land_where_they_lie(pixel):
     world_file = monument_world_file()
-    grid = georef.outer_edges(world_file, *GRID_SIZE)
+    grid = grid_edges(world_file)
     warped, box = georef.warp_north_up(marked_image(pixel), grid)
-    assert box == georef.bounds_from_world_file(world_file, *GRID_SIZE, georef.UTM33)
+    assert box == georef.Footprint.of_world_file(world_file, *GRID_SIZE, georef.UTM33).bounds()
     # the world file places the centre of pixel (column, row)
     expected = georef.utm33_to_wgs84(
         world_file.c + world_file.a * pixel[0], world_file.f + world_file.e * pixel[1]
@@ -213,7 +226,7 @@ def coordinate_image(size, axis) -> Image.Image:
 
 
 def test_each_warped_pixel_samples_the_source_where_proj_puts_it():
-    grid = georef.outer_edges(monument_world_file(), *GRID_SIZE)
+    grid = grid_edges(monument_world_file())
     warp = georef.plan_warp(GRID_SIZE, grid)
     assert warp.source_size == GRID_SIZE and len(warp.mesh) == 5 * 4  # 1028 × 835 pixels
     # PIL draws the same mesh the warp uses; bilinear sampling of a linear ramp is exact
@@ -235,7 +248,7 @@ def test_each_warped_pixel_samples_the_source_where_proj_puts_it():
 
 
 def test_the_warped_image_keeps_the_resolution_and_is_transparent_around_the_turned_image():
-    grid = georef.outer_edges(monument_world_file(), *GRID_SIZE)
+    grid = grid_edges(monument_world_file())
     warped, box = georef.warp_north_up(marked_image(MONUMENT_PIXEL, mode="P"), grid)
     assert warped.mode == "RGBA"
     # 0.5 m a pixel still, so a little larger: the turned image's corners stick out
@@ -249,7 +262,7 @@ def test_the_warped_image_keeps_the_resolution_and_is_transparent_around_the_tur
 
 
 def test_a_warp_larger_than_allowed_is_drawn_smaller():
-    grid = georef.outer_edges(monument_world_file(), *GRID_SIZE)
+    grid = grid_edges(monument_world_file())
     warped, box = georef.warp_north_up(marked_image(MONUMENT_PIXEL), grid, max_side=600)
     assert max(warped.size) == 600
     assert metres(georef.map_position(box, warped.size, *marker_centre(warped)), MONUMENT_LONLAT) < 0.5
@@ -292,7 +305,7 @@ def test_an_image_turned_by_its_world_file_is_warped_north_up_with_its_pixels_in
     footprint = georef.Footprint.of_world_file(world_file, *GRID_SIZE, georef.UTM33)
     assert not footprint.is_north_up
     warped, box = georef.warp_north_up(marked_image(pixel), footprint)
-    assert box == georef.bounds_from_world_file(world_file, *GRID_SIZE, georef.UTM33)
+    assert box == georef.Footprint.of_world_file(world_file, *GRID_SIZE, georef.UTM33).bounds()
     expected = georef.utm33_to_wgs84(
         world_file.c + world_file.a * pixel[0] + world_file.b * pixel[1],
         world_file.f + world_file.d * pixel[0] + world_file.e * pixel[1],
@@ -302,7 +315,7 @@ def test_an_image_turned_by_its_world_file_is_warped_north_up_with_its_pixels_in
     centre = marker_centre(warped)
     assert metres(georef.map_position(box, warped.size, *centre), expected) < 0.25
     # the box holds the turned image and no more: each side touches a corner of it
-    corners = georef.corner_positions(world_file, *GRID_SIZE)
+    corners = corner_positions(world_file, GRID_SIZE)
     for lon, lat in corners:
         assert box.min_x - 1e-7 <= lon <= box.max_x + 1e-7 and box.min_y - 1e-7 <= lat <= box.max_y + 1e-7
     assert min(abs(lon - box.min_x) for lon, _ in corners) < 1e-6
